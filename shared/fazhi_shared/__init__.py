@@ -1,0 +1,1 @@
+"""Fazhi Watch shared library: what every service needs and nothing service-specific."""

@@ -1,0 +1,101 @@
+"""Settings shared by every service and the CLI.
+
+Every value comes from an environment variable ``FAZHI_<NAME>`` (a ``.env`` file is read too).
+Build them with :func:`get_settings`; nothing here is built at import time, so tests and
+commands can pass their own environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FAZHI_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("./data"), description="Where every piece of state lives.")
+    redis_url: str | None = Field(
+        None,
+        description="Redis for queues and stores. Unset: the embedded Redis server that "
+        "`fazhi up` started for this data directory.",
+    )
+    search_url: str | None = Field(
+        None,
+        description="Search backend. Unset: `tantivy://<data dir>/index`; an http(s):// URL "
+        "selects Elasticsearch.",
+    )
+    es_index_prefix: str = Field("fazhi", description="Prefix of Elasticsearch index names.")
+    api_keys: str | None = Field(
+        None,
+        description="Comma-separated API keys for write endpoints. Unset: `fazhi up` creates "
+        "one and keeps it in the data directory.",
+    )
+    api_host: str = Field("127.0.0.1", description="Address the API listens on.")
+    api_port: int = Field(8000, description="Port the API listens on.")
+    redis_port: int = Field(
+        0, description="Port of the embedded Redis server (0 picks a free port)."
+    )
+    process_concurrency: int = Field(2, description="Worker processes on the `process` queue.")
+    index_batch_size: int = Field(200, description="Documents per index commit at most.")
+    index_commit_interval_ms: int = Field(
+        300, description="Longest wait before pending documents are committed."
+    )
+    task_max_retries: int = Field(5, description="Retries before a task goes to dead letters.")
+    task_retry_backoff_max: int = Field(600, description="Cap of the retry backoff, seconds.")
+    task_time_limit: int = Field(300, description="Hard time limit of one task, seconds.")
+    visibility_timeout: int = Field(
+        300,
+        description="Seconds before a task taken by a worker that died is handed out again.",
+    )
+    max_body_bytes: int = Field(
+        30_000_000, description="Largest body accepted for processing (bytes)."
+    )
+    webhook_allow_private: bool = Field(
+        False, description="Allow webhook targets on private or loopback addresses."
+    )
+    log_level: str = Field("INFO", description="Log level of every service.")
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def run_dir(self) -> Path:
+        return self.data_dir / "run"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    def effective_search_url(self) -> str:
+        return self.search_url or f"tantivy://{self.index_dir}"
+
+    def effective_redis_url(self) -> str:
+        """The configured Redis, else the embedded one recorded by `fazhi up`."""
+        if self.redis_url:
+            return self.redis_url
+        recorded = self.run_dir / "redis.url"
+        if recorded.exists():
+            return recorded.read_text().strip()
+        raise RuntimeError(
+            f"No Redis: FAZHI_REDIS_URL is unset and no embedded Redis runs for {self.data_dir} "
+            "(start the stack with `fazhi up`)."
+        )
+
+    def api_key_list(self) -> list[str]:
+        if self.api_keys:
+            return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+        stored = self.data_dir / "api_key"
+        return [stored.read_text().strip()] if stored.exists() else []
+
+
+def get_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -19,7 +19,14 @@ def process(
     fetched_at: str,
     content_type: str | None = None,
     source_id: str | None = None,
+    max_bytes: int | None = None,
 ) -> Document:
+    if max_bytes is not None and len(body) > max_bytes:
+        return Document(
+            id=document_id(canonical_url(url)), url=url, source_id=source_id,
+            fetched_at=fetched_at, content_sha256=content_sha256, status="unsupported",
+            warnings=[f"body of {len(body)} bytes exceeds the limit of {max_bytes}"],
+        )
     page = read_page(body, content_type=content_type, url=url)
     doc = Document(
         id=document_id(canonical_url(url)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fazhi_shared.extract import basic
 from fazhi_shared.models import Document, document_id
 from fazhi_shared.text import read_page, segment
+from fazhi_shared.text.structure import outline
 
 
 def canonical_url(url: str) -> str:
@@ -46,6 +47,7 @@ def process(
     doc.report_year, doc.report_year_inferred = basic.report_year(
         doc.title, doc.doc_type, doc.publish_date
     )
+    doc.sections = outline(doc.text, doc_type=doc.doc_type)
     doc.tokens = segment.tokens(doc.text)
     doc.sub_tokens = segment.sub_tokens(doc.text)
     return doc

@@ -1,25 +1,98 @@
-"""Page noise: navigation, 字号, 打印, 关闭窗口, share widgets, counters, editors, footers."""
+"""Page noise: navigation, 字号, 打印, 关闭窗口, share widgets, counters, editors, footers.
+
+Works on normalized text (simplified characters, ASCII digits), one candidate paragraph per
+line, the same for HTML bodies and plain-text input. A line is noise when, once every noise
+fragment (`字号：大 中 小`, `【打印】`, `点击数：12`, `来源：…`, a web timestamp, `|`
+separators…) is taken out, nothing is left. Publication lines at the top of a page
+(`日期：2021-04-22 14:43 来源：`) are noise for the body but carry metadata, which
+`drop_noise_lines` hands back so nothing is lost.
+"""
 
 from __future__ import annotations
 
 import re
 
-_NOISE_LINE = re.compile(
+_LABELS = (
+    "日期|时间|发布时间|发布日期|更新时间|发文日期|信息来源|文章来源|稿件来源|来源|作者|撰稿|撰稿人"
+    "|点击数|点击量|点击率|点击|浏览次数|浏览量|阅读次数|阅读数|阅读量|访问量|访问次数|浏览"
+    "|字号|字体|责编|责任编辑|编辑|审核|审校|校对|供稿|摄影|发布者|信息提供|文字"
+)
+_WEB_DATE = r"(?:19|20)\d\d(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+_FRAGMENT = re.compile(
+    r"(?:" + _LABELS + r")\s*[:：]\s*(?:" + _WEB_DATE + r"|[^\s|:：【】\[\]]*)"
+    r"|" + _WEB_DATE
+    + r"|【?\[?\s*(?:打印(?:本页|内容|此页|文章|正文)?|收藏(?:本页)?|关闭(?:窗口|本页|页面)?|返回顶部"
+    r"|我要纠错|纠错|分享到?|点赞|下载|保存|大|中|小|默认|TOP|top|视力保护色|繁体|简体|无障碍|长者模式"
+    r"|加入收藏|设为首页|扫一扫|微信|微博|QQ空间|QQ|手机版|复制链接|朗读|放大|缩小|原文链接)\s*\]?】?"
+    r"|[|｜/·•\-—_=\s【】\[\]()（）:：,，>»]"
+)
+_LABEL_ONLY = re.compile(r"^(?:" + _LABELS + r"|分享|点赞|打印|关闭|收藏)")
+_LINE = re.compile(
     r"^(?:"
-    r"本站搜索|省级部门|热门搜索排行|点赞|分享[:：]?|字号[:：]?.*|【?字体[:：].*|【?字號[:：].*"
-    r"|.*扫一扫在手机(?:上)?打开当前页.*|hi!我是.*|当前位置[:：].*|首页\s*(?:>|>>|»|＞).*"
-    r"|.*【?关闭窗口】?.*|.*【?打印(?:内容|本页)?】?\s*\|?.*【?收藏】?.*|【?打印(?:内容|本页)?】?"
-    r"|.*点击数[:：]?\s*[\d|]*\s*\|*|责编[:：].*|责任编辑[:：].*|[|\s]+"
-    r"|来源[:：]\s*|.*(?:版权所有|主办单位|承办单位|网站标识码|ICP备|公网安备).*"
+    r"本站搜索|站内搜索|搜索|省级部门|热门搜索(?:排行)?|热门搜索词|相关链接|相关文章|相关阅读|相关新闻"
+    r"|上一篇[:：].*|下一篇[:：].*|附件下载[:：]?|网站地图|联系我们|网站纠错|无障碍浏览|English"
+    r"|.*扫一扫在手机(?:上)?打开(?:当前|本)页(?:面)?.*|.*用手机扫描二维码.*|.*手机扫码.*(?:打开|查看).*"
+    r"|(?:hi|Hi|HI)\s*[!！,，]?\s*我是.{0,12}|您好[!！,，]?\s*我是智能.{0,12}"
+    r"|(?:当前位置|您当前的位置|您的位置|您现在的位置|当前所在位置|所在位置)\s*[:：].*"
+    r"|首页\s*(?:>|>>|»|＞|→|/|\\).*"
+    r"|.*(?:版权所有|主办单位[:：]|承办单位[:：]|协办单位[:：]|网站标识码|ICP备|公网安备|技术支持[:：]"
+    r"|建议使用.{0,20}浏览器|分辨率).*"
     r")$"
 )
 
 
-def drop_noise_lines(text: str) -> str:
-    kept = []
+def is_noise(line: str) -> bool:
+    if _LINE.match(line):
+        return True
+    if len(line) > 120:
+        return False
+    residue = _FRAGMENT.sub("", line)
+    if residue:
+        return False
+    # Nothing left: noise when it held a label, a widget word or a web timestamp — a
+    # dated signature line (2021年3月31日) at the end of a report is body text.
+    return bool(_LABEL_ONLY.search(line) or re.search(r"[-/.:|【]", line) or not re.search(r"\d", line))
+
+
+_META_SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]\s*([^\s|【】]+)")
+_META_DATE = re.compile(_WEB_DATE)
+_META_AUTHOR = re.compile(r"(?:作者|撰稿|撰稿人)\s*[:：]\s*([^\s|【】]+)")
+
+
+def _meta_from_line(line: str, meta: dict[str, str]) -> None:
+    m = _META_DATE.search(line)
+    if m and "PubDate" not in meta:
+        meta["PubDate"] = m.group(0)
+    m = _META_SOURCE.search(line)
+    if m and "ContentSource" not in meta:
+        meta["ContentSource"] = m.group(1)
+    m = _META_AUTHOR.search(line)
+    if m and "Author" not in meta:
+        meta["Author"] = m.group(1)
+
+
+HEADER_ZONE = 12
+
+
+def drop_noise_lines(text: str) -> tuple[str, dict[str, str]]:
+    """Remove noise lines; return the kept text and metadata read from publication lines.
+
+    In the first lines of a page a line repeated (title printed twice) is dropped as well.
+    """
+    kept: list[str] = []
+    meta: dict[str, str] = {}
+    seen_header: set[str] = set()
     for line in text.split("\n"):
-        stripped = line.strip().strip("|").strip()
-        if not stripped or _NOISE_LINE.match(stripped):
+        stripped = line.strip(" \t|｜")
+        if not stripped:
             continue
+        if is_noise(stripped):
+            if len(kept) < HEADER_ZONE:
+                _meta_from_line(stripped, meta)
+            continue
+        if len(kept) < HEADER_ZONE and len(stripped) <= 120:
+            if stripped in seen_header:
+                continue
+            seen_header.add(stripped)
         kept.append(stripped)
-    return "\n".join(kept)
+    return "\n".join(kept), meta

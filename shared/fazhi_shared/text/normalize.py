@@ -1,4 +1,9 @@
-"""Traditional → simplified, full-width ASCII → ASCII, whitespace; Chinese punctuation kept."""
+"""Traditional → simplified, full-width ASCII → ASCII, whitespace, paragraphs.
+
+Chinese punctuation (，。：；（）“”《》、) stays as it is: NFKC would turn ，（）： into ASCII
+and is therefore not applied. Only full-width digits, letters, ％ and the full stop inside
+numbers become ASCII, and U+3000 / NBSP become spaces.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,21 @@ import re
 
 import opencc
 
-# Full-width digits and letters (and U+3000) become ASCII; full-width punctuation such as
-# ，（）：stays, which is why NFKC is not applied.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
 _FULLWIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})
 _FULLWIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})
 _FULLWIDTH[0x3000] = 0x20
 _FULLWIDTH[0xA0] = 0x20
-_FULLWIDTH[0xFF0E] = 0x2E  # full-width full stop inside numbers (９５．８３)
 _FULLWIDTH[0xFF05] = 0x25  # ％
+_FULLWIDTH[0xFF0B] = 0x2B  # ＋ (互联网＋监管)
+_FULLWIDTH[0x2028] = 0x0A
+_FULLWIDTH[0x2029] = 0x0A
+_FULLWIDTH[0x0B] = 0x0A
+_FULLWIDTH[0x0C] = 0x0A
+for _cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD):
+    _FULLWIDTH[_cp] = None  # type: ignore[assignment]
+# Full-width full stop between digits (９５．８３％ → 95.83%): handled after folding.
+_NUM_STOP = re.compile(r"(?<=\d)．(?=\d)")
 
 
 @functools.cache
@@ -27,32 +38,128 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def looks_traditional(text: str) -> bool:
-    """True when converting to simplified changes a noticeable share of the characters."""
-    sample = text[:4000]
+    """True when converting to simplified changes a noticeable share of the CJK characters."""
+    sample = text[:3000]
     if not sample:
         return False
     converted = to_simplified(sample)
-    changed = sum(1 for a, b in zip(sample, converted, strict=False) if a != b)
-    return changed >= 5 and changed / max(1, len(sample)) > 0.01
+    if len(converted) != len(sample):
+        return True
+    cjk = 0
+    changed = 0
+    for a, b in zip(sample, converted, strict=True):
+        if _is_cjk(a):
+            cjk += 1
+            if a != b:
+                changed += 1
+    return changed >= 3 and changed / max(1, cjk) > 0.03
 
 
 def fold_width(text: str) -> str:
-    return text.translate(_FULLWIDTH)
+    text = text.translate(_FULLWIDTH)
+    if "．" in text:
+        text = _NUM_STOP.sub(".", text)
+    return text
 
 
-_SPACES = re.compile(r"[ \t\r\f\v\u2002-\u200b\u202f\u205f]+")
-_BLANKS = re.compile(r"\n\s*\n+")
+# Heading markers a paragraph starts with (DESIGN §2): 一、 （一） (一) 1. 一是 第一章.
+HEADING_START = (
+    r"(?:[一二三四五六七八九十]{1,3}\s*[、是]"
+    r"|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]"
+    r"|\d{1,2}\s*[.．、](?!\d)"
+    r"|第[一二三四五六七八九十]{1,3}[章节部分条])"
+)
+# Sites that lose their <p> tags deliver a whole body on one line, the paragraphs separated
+# by a space or by the U+3000 indentation: a run of spaces after a sentence end, or before a
+# heading marker, is a paragraph break.
+_SENTENCE_END_SPACE = re.compile(r"(?<=[。！？；])[ \t]+(?=\S)|(?<=[。！？][”’」』])[ \t]+(?=\S)")
+_HEADING_AFTER_SPACE = re.compile(
+    r"(?<=[\u4e00-\u9fff：:，,。；])[ \t]+(?=" + HEADING_START + r")"
+)
+_SPACES = re.compile(r"[ \t\r]+")
+# Characters spaced out for layout (法 治 政 府 建 设): three or more single CJK characters each
+# separated by one space. Other spaces between CJK characters separate fields (来源：x 时间：y)
+# and stay.
+_SPACED_OUT = re.compile(r"(?<![^\s])[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?![^\s])")
+
+
+def _unspace(match: re.Match[str]) -> str:
+    return match.group(0).replace(" ", "")
+
+
+def split_paragraphs(line: str) -> list[str]:
+    """Split one line into paragraphs at spaces that follow a sentence end or precede a heading."""
+    if " " not in line and "\t" not in line:
+        return [line]
+    line = _SENTENCE_END_SPACE.sub("\n", line)
+    line = _HEADING_AFTER_SPACE.sub("\n", line)
+    return line.split("\n")
 
 
 def clean_whitespace(text: str) -> str:
-    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
-    return "\n".join(line for line in lines if line)
+    """Paragraphs one per line, spaces collapsed, spaced-out characters joined."""
+    out: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        raw = _SPACES.sub(" ", raw).strip()
+        if not raw:
+            continue
+        for para in split_paragraphs(raw):
+            para = _SPACED_OUT.sub(_unspace, para.strip())
+            if para:
+                out.append(para)
+    return "\n".join(out)
 
 
-def normalize(text: str) -> tuple[str, bool]:
-    """Return the normalized text and whether the source was in traditional characters."""
-    traditional = looks_traditional(text)
+_SENTENCE_END = re.compile(r"[。！？；：:”」』）)]$")
+_HEADING_RE = re.compile(HEADING_START)
+
+
+def rejoin_wrapped(text: str) -> str:
+    """Join the visual lines of a PDF back into paragraphs.
+
+    A line continues the previous one unless the previous one ends a sentence, is clearly
+    shorter than a full line (a title or a heading), or the line starts with a heading marker.
+    """
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if not lines:
+        return ""
+    lengths = sorted(len(ln) for ln in lines)
+    full = lengths[int(len(lengths) * 0.8)] if len(lengths) > 4 else max(lengths)
+    out: list[str] = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1]
+        last_line_len = len(prev) - (prev.rfind("\n") + 1)
+        ends = bool(_SENTENCE_END.search(prev))
+        short = last_line_len < full * 0.8
+        if ends or short or _HEADING_RE.match(line):
+            out.append(line)
+        else:
+            joiner = " " if prev[-1:].isascii() and line[:1].isascii() else ""
+            out[-1] = prev + joiner + line
+    return "\n".join(out)
+
+
+def normalize(text: str, traditional: bool | None = None) -> tuple[str, bool]:
+    """Return the normalized text and whether the source was in traditional characters.
+
+    `traditional` forces the decision (metadata of a page follows its body).
+    """
+    text = fold_width(text)
+    if traditional is None:
+        traditional = looks_traditional(text)
     if traditional:
         text = to_simplified(text)
-    return clean_whitespace(fold_width(text)), traditional
+    return clean_whitespace(text), traditional
+
+
+def normalize_inline(text: str, traditional: bool) -> str:
+    """Normalize a short single-line value (a title, a meta tag)."""
+    text = fold_width(text)
+    if traditional:
+        text = to_simplified(text)
+    return _SPACED_OUT.sub(_unspace, _SPACES.sub(" ", text.replace("\n", " "))).strip()

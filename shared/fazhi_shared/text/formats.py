@@ -1,0 +1,177 @@
+"""Which format a body is in (by its bytes, not its name) and how to read PDF and DOCX.
+
+`sniff` looks at magic numbers first and only then at the declared content type or the URL's
+extension, because sites serve attachments as `application/octet-stream`, name PDFs `.htm`
+and serve HTML error pages for `.pdf` links. Readers return text and warnings and never
+raise: a broken, encrypted or scanned file becomes a status on the document.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings as pywarnings
+import zipfile
+from dataclasses import dataclass, field
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"BM", "bmp"),
+)
+_HTML_HINT = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|meta|title|div|table|p|br|script|span)\b", re.I
+)
+_EXTENSION = re.compile(r"\.([a-z0-9]{1,5})(?:[?#].*)?$", re.I)
+
+
+@dataclass
+class Extracted:
+    """What a format reader found: body text and what went wrong."""
+
+    text: str
+    status: str = "ok"
+    warnings: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def _extension(url: str | None) -> str:
+    if not url:
+        return ""
+    m = _EXTENSION.search(url)
+    return m.group(1).lower() if m else ""
+
+
+def _looks_binary(head: bytes) -> bool:
+    if not head:
+        return False
+    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        return True
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return control / len(head) > 0.05
+
+
+def sniff(body: bytes, content_type: str | None = None, url: str | None = None) -> str:
+    """One of html, text, pdf, docx, ole (legacy .doc/.wps/.xls), zip, image, binary."""
+    head = body[:4096]
+    stripped = head.lstrip()
+    if stripped.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if _is_docx(body) else "zip"
+    for magic, _name in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            return "image"
+    if stripped.startswith(b"{\\rtf"):
+        return "rtf"
+    if _looks_binary(head):
+        return "binary"
+    ctype = (content_type or "").split(";", 1)[0].strip().lower()
+    if _HTML_HINT.search(head) or ctype in ("text/html", "application/xhtml+xml"):
+        # A plain-text body served as text/html still goes through the HTML reader, which
+        # treats it as one block of text.
+        return "html"
+    if ctype == "text/plain" or _extension(url) in ("txt", "text", ""):
+        return "text"
+    return "text"
+
+
+def _is_docx(body: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as zf:
+            return "word/document.xml" in zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+_PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,4}\s*[-—－]?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$")
+
+
+def read_pdf(body: bytes) -> Extracted:
+    """Text layer of a PDF; no text layer means the document needs OCR."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    out = Extracted(text="")
+    try:
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(body), strict=False)
+            if reader.is_encrypted:
+                try:
+                    reader.decrypt("")
+                except Exception:  # any failure means we cannot read it
+                    out.status = "unsupported"
+                    out.warnings.append("encrypted PDF: cannot be read without a password")
+                    return out
+            pages: list[str] = []
+            for number, page in enumerate(reader.pages, start=1):
+                try:
+                    pages.append(page.extract_text() or "")
+                except Exception as exc:  # one bad page must not lose the rest
+                    out.warnings.append(f"PDF page {number} unreadable: {type(exc).__name__}")
+            info = reader.metadata
+            if info is not None and info.title:
+                out.meta["pdf_title"] = str(info.title)
+    except (PdfReadError, ValueError, TypeError, KeyError, OSError, RecursionError) as exc:
+        out.status = "unsupported"
+        out.warnings.append(f"PDF unreadable: {type(exc).__name__}")
+        return out
+    except Exception as exc:  # pypdf raises many kinds on broken files
+        out.status = "unsupported"
+        out.warnings.append(f"PDF unreadable: {type(exc).__name__}")
+        return out
+    lines = [
+        line for page in pages for line in page.split("\n") if not _PAGE_NUMBER.match(line)
+    ]
+    out.text = "\n".join(lines)
+    if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", out.text):
+        out.status = "needs_ocr"
+        out.warnings.append(
+            f"PDF has no text layer ({len(pages)} pages): scanned document, needs OCR"
+        )
+    return out
+
+
+def read_docx(body: bytes) -> Extracted:
+    """Paragraphs and table cells of a DOCX, in document order."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    out = Extracted(text="")
+    try:
+        document = docx.Document(io.BytesIO(body))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Paragraph):
+                lines.append(block.text)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells))
+                    lines.append("  ".join(c for c in cells if c))
+        props = document.core_properties
+        if props.title:
+            out.meta["docx_title"] = props.title
+    except Exception as exc:  # python-docx/lxml raise many kinds on bad files
+        out.status = "unsupported"
+        out.warnings.append(f"DOCX unreadable: {type(exc).__name__}")
+        return out
+    out.text = "\n".join(lines)
+    return out
+
+
+UNSUPPORTED = {
+    "ole": ("unsupported", "legacy Word/WPS/Excel (OLE) file: unsupported, convert to DOCX or PDF"),
+    "zip": ("unsupported", "ZIP archive that is not a DOCX: unsupported"),
+    "rtf": ("unsupported", "RTF document: unsupported"),
+    "image": ("needs_ocr", "image file: needs OCR"),
+    "binary": ("unsupported", "unknown binary format: unsupported"),
+}

@@ -1,0 +1,212 @@
+"""HTML page → body text and metadata.
+
+Metadata comes from the government meta tags (`ArticleTitle`, `PubDate`, `ContentSource`,
+`SiteName`, `ColumnName`…) and from the 政务公开 info table (索引号, 发布机构, 生成日期, 文号).
+The body is the first known CMS container that holds text (TRS `div.TRS_Editor`, `#zoom`,
+Hanweb's `ContentStart`/`ContentEnd` markers, Kaipu `#UCAP-CONTENT`…); without one, the
+element that holds most of the page's Chinese punctuation (text density) is taken — measured
+against trafilatura on our fixtures in `bench/process_bench.py --extractors`.
+Widgets inside the body (share, print, font size, QR codes) are removed by class and id.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+META_NAMES = {
+    "sitename": "SiteName",
+    "articletitle": "ArticleTitle",
+    "pubdate": "PubDate",
+    "contentsource": "ContentSource",
+    "columnname": "ColumnName",
+    "columndescription": "ColumnDescription",
+    "keywords": "Keywords",
+    "description": "Description",
+    "author": "Author",
+    "firstpublishedtime": "firstpublishedtime",
+    "publishdate": "publishdate",
+    "source": "source",
+    "catalog": "catalog",
+}
+# Fallbacks some CMS use instead of the standard names.
+META_ALIASES = {"PubDate": ("firstpublishedtime", "publishdate"), "ContentSource": ("source",)}
+
+BODY_SELECTORS = (
+    "div.TRS_Editor",
+    "div.TRS_UEDITOR",
+    "#UCAP-CONTENT",
+    "ucapcontent",
+    "div#zoom",
+    "div#Zoom",
+    "#zoomcon",
+    "#fontzoom",
+    "div.pages_content",
+    "div.article-content",
+    "div.article_content",
+    "div.article_con",
+    "div.news_content",
+    "div.bt-article",
+    "div#zhengwen",
+    "div.zhengwen",
+    "div#zw",
+    "div.zw",
+    "div.wzy_con",
+    "#ivs_content",
+    "div.content_text",
+    "div#content",
+    "article",
+)
+# Markers Hanweb (and sites derived from it) put around the article body.
+_HANWEB = re.compile(
+    r"<meta\s+name=[\"']?ContentStart[\"']?\s*/?>(.*?)<meta\s+name=[\"']?ContentEnd[\"']?\s*/?>"
+    r"|<!--\s*ZJEG_RSS\.content\.begin\s*-->(.*?)<!--\s*ZJEG_RSS\.content\.end\s*-->",
+    re.S | re.I,
+)
+_WIDGET = re.compile(
+    r"share|bdshare|jiathis|print|dayin|fontsize|font-size|zihao|zh_|close|guanbi|erweima|qrcode|"
+    r"ewm|wechat|weixin|weibo|collect|favorite|related|xgwz|xglj|pagenav|prevnext|prev-next|"
+    r"sxpage|breadcrumb|crumb|location|position|dqwz|nav|footer|toolbar|tools|btns?\b",
+    re.I,
+)
+_STRIP_TAGS = ["script", "style", "noscript", "iframe", "object", "embed", "svg", "canvas",
+               "form", "button", "input", "select", "textarea", "template"]
+_BLOCKS = ("p, div, li, tr, table, h1, h2, h3, h4, h5, h6, section, article, ul, ol, dl, dt, dd,"
+           " blockquote, pre, center, caption, hr")
+
+INFO_LABELS = {
+    "索引号": "索引号",
+    "发布机构": "发布机构",
+    "发文机关": "发布机构",
+    "发布单位": "发布机构",
+    "发文单位": "发布机构",
+    "生成日期": "生成日期",
+    "成文日期": "成文日期",
+    "发布日期": "发布日期",
+    "文号": "文号",
+    "发文字号": "文号",
+    "主题分类": "主题分类",
+    "组配分类": "组配分类",
+    "有效性": "有效性",
+}
+_INFO = re.compile(
+    r"(索引号|发布机构|发文机关|发布单位|发文单位|生成日期|成文日期|发布日期|发文字号|文号|主题分类|组配分类|有效性)"
+    r"\s*[:：]\s*"
+)
+_CJK_PUNCT = re.compile(r"[，。；：、]")
+
+
+def _meta(tree: LexborHTMLParser) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for node in tree.css("meta[name]"):
+        name = (node.attributes.get("name") or "").strip().lower()
+        key = META_NAMES.get(name)
+        if key and key not in meta:
+            value = (node.attributes.get("content") or "").strip()
+            if value:
+                meta[key] = value
+    for key, aliases in META_ALIASES.items():
+        for alias in aliases:
+            if key not in meta and alias in meta:
+                meta[key] = meta[alias]
+        for alias in aliases:
+            meta.pop(alias, None)
+    return meta
+
+
+def _block_text(root: LexborNode) -> str:
+    """Text with a line break after every block element and <br>, cells separated by spaces."""
+    for br in root.css("br"):
+        br.replace_with("\n")
+    for cell in root.css("td, th"):
+        cell.insert_after(" ")
+    for block in root.css(_BLOCKS):
+        block.insert_after("\n")
+    return root.text(deep=True, separator="", strip=False)
+
+
+def info_table(lines: list[str]) -> dict[str, str]:
+    """索引号/发布机构/生成日期/文号 from the 政务公开 table, label and value in one or two cells."""
+    found: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        matches = list(_INFO.finditer(line))
+        for j, m in enumerate(matches):
+            key = INFO_LABELS[m.group(1)]
+            if key in found:
+                continue
+            end = matches[j + 1].start() if j + 1 < len(matches) else len(line)
+            value = line[m.end():end].strip()
+            if not value and i + 1 < len(lines) and not _INFO.search(lines[i + 1]):
+                value = lines[i + 1].strip()
+            if value and len(value) <= 80:
+                found[key] = value
+    return found
+
+
+def _remove_widgets(root: LexborNode) -> None:
+    for node in root.css("[class], [id]"):
+        marker = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if _WIDGET.search(marker) and not _CJK_PUNCT.search(node.text(deep=True)[:2000] or ""):
+            # remove() detaches without freeing, so descendants met later stay valid.
+            node.remove()
+
+
+def _find_body(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in BODY_SELECTORS:
+        for node in tree.css(selector):
+            if len(_CJK_PUNCT.findall(node.text(deep=True))) >= 2:
+                return node
+    return None
+
+
+def density_body(tree: LexborHTMLParser) -> LexborNode | None:
+    """The smallest element holding at least 70% of the page's Chinese punctuation."""
+    root = tree.body
+    if root is None:
+        return None
+    total = len(_CJK_PUNCT.findall(root.text(deep=True)))
+    if total == 0:
+        return root
+    best = root
+    best_len = len(root.text(deep=True))
+    for node in root.css("div, td, article, section, main"):
+        text = node.text(deep=True)
+        if len(text) >= best_len:
+            continue
+        if len(_CJK_PUNCT.findall(text)) >= total * 0.7:
+            best, best_len = node, len(text)
+    return best
+
+
+def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
+    """Return (body text, metadata, <title>, how the body was found)."""
+    tree = LexborHTMLParser(html)
+    meta = _meta(tree)
+    title_node = tree.css_first("title")
+    html_title = title_node.text(strip=True) if title_node else None
+    tree.strip_tags(_STRIP_TAGS)
+    root = tree.body
+    if root is None:
+        return "", meta, html_title, "none"
+    page_text = _block_text(root)
+    page_lines = [ln.strip() for ln in page_text.split("\n") if ln.strip()]
+    meta.update(info_table(page_lines))
+
+    hanweb = _HANWEB.search(html)
+    if hanweb:
+        fragment = LexborHTMLParser(hanweb.group(1) or hanweb.group(2) or "")
+        fragment.strip_tags(_STRIP_TAGS)
+        if fragment.body is not None and _CJK_PUNCT.search(fragment.body.text(deep=True)):
+            _remove_widgets(fragment.body)
+            return _block_text(fragment.body), meta, html_title, "hanweb"
+    # The DOM now holds the inserted line breaks, so a container's text keeps its paragraphs.
+    body = _find_body(tree)
+    how = "container"
+    if body is None:
+        body = density_body(tree)
+        how = "density"
+    if body is None:
+        return page_text, meta, html_title, "page"
+    _remove_widgets(body)
+    return body.text(deep=True, separator="", strip=False), meta, html_title, how

@@ -1,0 +1,198 @@
+"""Headings → sections with offsets into `text`; sentence splitting.
+
+Heading markers (DESIGN §2) are ranked 第一部分 > 一、 > （一）/(一) > 1. > (1) > 一是; the
+ranks a document actually uses become levels 1, 2, 3… A heading is its whole line when the
+line is short, otherwise the line's first sentence (`(一)主要负责同志高度重视，切实履行……职责。`
+followed by the paragraph). Reports often drop the heading for their last parts and open a
+paragraph instead (`2020年……虽然取得了一定的成绩，但还存在一些短板：`, `2021年，我们将……`):
+such a paragraph starts an implicit top-level section.
+
+Kinds follow the five parts the rules ask annual reports for: achievements (主要举措和成效),
+problems (存在的不足和原因), leadership (党政主要负责人履行推进法治建设第一责任人职责情况), plans
+(下一年度工作安排), other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from fazhi_shared.models import Section
+
+_NUM = "一二三四五六七八九十"
+_MARKERS = (
+    (0, re.compile(rf"^第[{_NUM}]{{1,3}}(?:部分|章|篇)")),
+    (1, re.compile(rf"^[{_NUM}]{{1,3}}\s*[、．.]")),
+    (2, re.compile(rf"^[（(]\s*[{_NUM}]{{1,3}}\s*[）)]")),
+    (3, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
+    (4, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
+    (5, re.compile(rf"^[{_NUM}]{{1,3}}是")),
+)
+_FIRST_SENTENCE = re.compile(r"^.+?(?:[。！？；]|$)")
+SHORT_HEADING = 60
+MAX_HEADING = 80
+
+_LEADERSHIP = re.compile(
+    r"第一责任人|主要负责人履行|主要负责同志履行|履行推进法治(?:政府)?建设|主要负责人.{0,12}职责|述法"
+)
+_PROBLEMS = re.compile(
+    r"(?:存在|面临|主要)的?(?:一些)?(?:问题|不足|困难)|不足|短板|差距|薄弱环节|^问题|问题(?:和|与|及)(?:原因|困难)"
+)
+_PLANS = re.compile(
+    r"下一步|下一年|下步|今后|展望|努力方向|工作(?:安排|打算|计划|思路|重点|设想|要点|目标)"
+    r"|(?:19|20)\d\d年.{0,12}(?:重点|安排|打算|计划|思路|要点|目标|任务)"
+)
+_ACHIEVEMENTS = re.compile(
+    r"成效|成绩|举措|做法|进展|工作情况|主要工作|开展情况|完成情况|推进情况|建设情况|取得"
+)
+# Paragraphs that open an unmarked part of a report.
+_PROBLEMS_INTRO = re.compile(
+    r"(?:存在|仍有|还有|面临)(?:着)?(?:的)?(?:一些|一定|不少|诸多|以下)?(?:的)?"
+    r"(?:问题|不足|短板|差距|薄弱环节|困难)"
+)
+_PLANS_INTRO = re.compile(
+    r"^(?:下一步|下一阶段|今后|新的一年|(?:19|20)\d\d\s*年?(?:度)?[，,]?\s*"
+    r"(?:我们|我[省市区县州旗盟局厅委]|全[省市区县州旗盟]|本[省市区县州旗盟]|[^，,。]{0,12}?)"
+    r"(?:将|要|继续|计划|拟))"
+)
+
+
+def _marker(line: str) -> tuple[int, int] | None:
+    """(rank, marker length) when the line starts with a heading marker."""
+    for rank, pattern in _MARKERS:
+        m = pattern.match(line)
+        if m:
+            return rank, m.end()
+    return None
+
+
+def _heading_text(line: str) -> str:
+    if len(line) <= SHORT_HEADING:
+        return line
+    m = _FIRST_SENTENCE.match(line[: MAX_HEADING + 1])
+    head = m.group(0) if m else line
+    return head[:MAX_HEADING]
+
+
+def classify(heading: str) -> str | None:
+    """The kind a heading names, or None when it does not say."""
+    if _LEADERSHIP.search(heading):
+        return "leadership"
+    if _PROBLEMS.search(heading):
+        return "problems"
+    if _PLANS.search(heading):
+        return "plans"
+    if _ACHIEVEMENTS.search(heading):
+        return "achievements"
+    return None
+
+
+def _implicit_kind(line: str) -> str | None:
+    first = _FIRST_SENTENCE.match(line[:160])
+    sentence = first.group(0) if first else line[:160]
+    head = re.split(r"[：:]", sentence, maxsplit=1)[0]
+    if _PROBLEMS_INTRO.search(head) and re.search(r"虽|但|尽管|仍|还", head):
+        return "problems"
+    if _PLANS_INTRO.search(sentence):
+        return "plans"
+    return None
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _looks_like_report(text: str) -> bool:
+    head = text[:600]
+    return "报告" in head or "报告如下" in text[:3000] or "工作情况" in head
+
+
+def _looks_like_plan(text: str) -> bool:
+    first = text.split("\n", 1)[0]
+    return "报告" not in first and bool(re.search(r"工作要点|实施方案|规划|工作计划|工作安排", first))
+
+
+def outline(text: str, doc_type: str | None = None) -> list[Section]:
+    """The heading tree of `text` as a flat list of sections in document order."""
+    found: list[tuple[int, int, str, str | None]] = []  # (start, rank, heading, implicit kind)
+    for start, line in _lines(text):
+        marker = _marker(line)
+        if marker is not None:
+            rank, _length = marker
+            found.append((start, rank, _heading_text(line), None))
+            continue
+        kind = _implicit_kind(line) if found else None
+        if kind is not None:
+            found.append((start, -1, _heading_text(line), kind))
+    ranks = sorted({rank for _s, rank, _h, _k in found if rank >= 0})
+    level_of = {rank: i + 1 for i, rank in enumerate(ranks)}
+    top = 1
+
+    plan_doc = doc_type in ("work_plan", "implementation_plan") or (
+        doc_type is None and _looks_like_plan(text)
+    )
+    report = doc_type == "annual_report" or (doc_type is None and _looks_like_report(text))
+    sections: list[Section] = []
+    stack: list[Section] = []
+    seen_late_part = False
+    for start, rank, heading, implicit in found:
+        if implicit is not None:
+            current_top = next((s for s in stack if s.level == top), None)
+            if current_top is not None and (
+                current_top.kind == implicit or current_top.start == start
+            ):
+                continue
+            # A paragraph right after its heading belongs to that heading.
+            if stack and stack[-1].start + len(stack[-1].heading) + 1 >= start:
+                continue
+            level = top
+        else:
+            level = level_of[rank]
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        if plan_doc:
+            kind = "plans"
+        else:
+            kind = implicit or classify(heading)
+            if kind is None:
+                if parent is not None:
+                    kind = parent.kind
+                elif report and not seen_late_part:
+                    kind = "achievements"
+                else:
+                    kind = "other"
+        if level == top and kind in ("problems", "plans"):
+            seen_late_part = True
+        section = Section(kind=kind, heading=heading, level=level, start=start, end=len(text))  # type: ignore[arg-type]
+        sections.append(section)
+        stack.append(section)
+    # Each section ends where the next one of the same or a higher level begins.
+    for i, section in enumerate(sections):
+        for later in sections[i + 1:]:
+            if later.level <= section.level:
+                section.end = later.start
+                break
+        while section.end > section.start and text[section.end - 1] == "\n":
+            section.end -= 1
+    return sections
+
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*|\n|$)")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) into `text`, split at 。！？； and line ends."""
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans

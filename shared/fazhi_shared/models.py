@@ -43,6 +43,13 @@ class Citation(BaseModel):
     end: int
 
 
+class Span(BaseModel):
+    """Where in `text` a field's value was read (offsets into Document.text)."""
+
+    start: int
+    end: int
+
+
 class Timeliness(BaseModel):
     deadline: str
     on_time: bool
@@ -76,6 +83,9 @@ class Document(BaseModel):
     timeliness: Timeliness | None = None
     duplicate_of: str | None = None
     simhash: str | None = None
+    # field name (title, publish_date, issuer, report_year…) → where it was read in `text`;
+    # absent when the value came from page metadata or was inferred.
+    evidence: dict[str, Span] = Field(default_factory=dict)
     # Segmentation, kept so the indexer never needs to re-segment:
     # precise-mode tokens (phrases) and the extra sub-word tokens of search mode.
     tokens: list[str] = Field(default_factory=list, exclude=False)

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from fazhi_shared.extract import basic
+from collections.abc import Callable
+
+from fazhi_shared.extract import steps
 from fazhi_shared.models import Document, document_id
 from fazhi_shared.text import read_page, segment
+from fazhi_shared.text.page import PageContent
 from fazhi_shared.text.structure import outline
+
+Step = Callable[[Document, PageContent], None]
+
+# Extraction, in order: later steps read what earlier ones filled (genre needs the title,
+# report year the genre and date, timeliness the year). Near-duplicates need memory of
+# earlier documents: `fingerprint` only computes the SimHash; the worker looks it up in
+# fazhi_shared.stores.fingerprints.
+EXTRACT_STEPS: tuple[Step, ...] = (
+    steps.title,
+    steps.publish_date,
+    steps.doc_type,
+    steps.report_year,
+    steps.issuer,
+    steps.indicators,
+    steps.citations,
+    steps.topics,
+    steps.timeliness,
+    steps.fingerprint,
+)
 
 
 def canonical_url(url: str) -> str:
@@ -40,13 +62,8 @@ def process(
         text=page.text,
         traditional_source=page.traditional_source,
     )
-    doc.title = basic.title(page)
-    doc.publish_date = basic.publish_date(page)
-    doc.doc_type = basic.doc_type(doc.title)  # type: ignore[assignment]
-    doc.is_report = doc.doc_type != "other"
-    doc.report_year, doc.report_year_inferred = basic.report_year(
-        doc.title, doc.doc_type, doc.publish_date
-    )
+    for step in EXTRACT_STEPS:
+        step(doc, page)
     doc.sections = outline(doc.text, doc_type=doc.doc_type)
     doc.tokens = segment.tokens(doc.text)
     doc.sub_tokens = segment.sub_tokens(doc.text)

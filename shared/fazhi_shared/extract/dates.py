@@ -1,0 +1,121 @@
+"""Dates: the publish date of the page and the year a report covers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from fazhi_shared.extract.numbers import fold_digits, parse_chinese
+
+_CN_DIGITS = "零〇○一二三四五六七八九十"
+_DATE = re.compile(
+    r"((?:19|20)\d\d)\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)"
+    r"|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)"
+)
+_CN_DATE = re.compile(rf"([{_CN_DIGITS}]{{4}})年([{_CN_DIGITS}]{{1,3}})月([{_CN_DIGITS}]{{1,3}})日")
+_DATE_LABEL = re.compile(r"(?:发布|日期|时间|生成|成文|印发|发文)")
+_META_KEYS = ("PubDate", "pubdate", "发布日期", "发布时间", "生成日期", "成文日期", "publishdate")
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:[—–\-－~～至到]\s*((?:19|20)\d\d))?\s*年?")
+_CN_YEAR = re.compile(rf"([{_CN_DIGITS}]{{4}})\s*年")
+
+
+def _valid(y: int, mo: int, d: int) -> str | None:
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def find_date(text: str) -> tuple[str, int, int] | None:
+    """The first date in `text` as (YYYY-MM-DD, start, end)."""
+    text = fold_digits(text)
+    found: list[tuple[int, int, str]] = []
+    for m in _DATE.finditer(text):
+        mo, d = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+        iso = _valid(int(m.group(1)), int(mo), int(d))
+        if iso:
+            found.append((m.start(), m.end(), iso))
+            break
+    m2 = _CN_DATE.search(text)
+    if m2:
+        y, mo2, d2 = (parse_chinese(g) for g in m2.groups())
+        if y and mo2 and d2:
+            iso = _valid(y, mo2, d2)
+            if iso:
+                found.append((m2.start(), m2.end(), iso))
+    if not found:
+        return None
+    start, end, iso = min(found)
+    return iso, start, end
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def publish_date(
+    meta: dict[str, str], text: str
+) -> tuple[str | None, tuple[int, int] | None]:
+    """Meta tags and info table first, then dated header lines, then the signature date."""
+    for key in _META_KEYS:
+        if meta.get(key):
+            found = find_date(meta[key])
+            if found:
+                return found[0], None
+    spans = _line_spans(text)
+    head = spans[:25]
+    # A labelled line (发布时间：…, 日期: …) near the top.
+    for s, e in head:
+        line = text[s:e]
+        if len(line) <= 120 and _DATE_LABEL.search(line):
+            found = find_date(line)
+            if found:
+                return found[0], (s + found[1], s + found[2])
+    # A short line that is mostly a date (2021-03-31 点击数:), before the body starts.
+    for s, e in head[:8]:
+        line = text[s:e]
+        if len(line) <= 40:
+            found = find_date(line)
+            if found and not re.search(r"报告|要点|方案|规划", line):
+                return found[0], (s + found[1], s + found[2])
+    # The date under the signature.
+    for s, e in reversed(spans[-8:]):
+        line = text[s:e].strip()
+        if len(line) <= 24:
+            found = find_date(line)
+            if found:
+                return found[0], (s + found[1], s + found[2])
+    return None, None
+
+
+def title_years(title: str) -> tuple[int, int] | None:
+    """First year named in a title, with its span (2021—2025年 → 2021)."""
+    t = fold_digits(title)
+    m = _YEAR.search(t)
+    if m:
+        return int(m.group(1)), m.start()
+    m2 = _CN_YEAR.search(t)
+    if m2:
+        y = parse_chinese(m2.group(1))
+        if y and 1990 <= y <= 2100:
+            return y, m2.start()
+    return None
+
+
+def report_year(
+    title: str | None, doc_type: str, published: str | None
+) -> tuple[int | None, bool]:
+    """The year covered; without one in the title, inferred from the publish date."""
+    if doc_type == "other":
+        return None, False
+    found = title_years(title or "")
+    if found:
+        return found[0], False
+    if not published:
+        return None, False
+    year = int(published[:4])
+    return (year - 1 if doc_type == "annual_report" else year), True

@@ -1,0 +1,134 @@
+"""Every province, prefecture and county-level division with its official code, and the names
+people write for them (黔西南州, 锡林郭勒, 鄂温克旗, 广西), loaded once from data/gazetteer.csv.
+
+The CSV was built at development time from the adcode table shipped in the `cpca` wheel
+(PyPI); see data/README.md. Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
+_UNIT = re.compile(r"(自治区|特别行政区|自治州|自治县|自治旗|地区|省|市|县|区|州|盟|旗)$")
+
+
+@dataclass(frozen=True)
+class Place:
+    adcode: str
+    name: str
+    level: str  # province · prefecture · county
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    alias: str
+    places: tuple[Place, ...]
+
+
+class Gazetteer:
+    def __init__(self, rows: list[Place], ethnic: list[str]) -> None:
+        self.by_code = {p.adcode: p for p in rows}
+        names = "|".join(sorted((e.removesuffix("族") for e in ethnic), key=len, reverse=True))
+        self._autonomous = re.compile(rf"(.+?)(?:(?:{names})族?)+自治(州|县|旗)")
+        self._ethnic_only = re.compile(rf"({names})族自治(州|县|旗)")
+        aliases: dict[str, list[Place]] = {}
+        for place in rows:
+            for alias in self._aliases(place):
+                aliases.setdefault(alias, []).append(place)
+        self.aliases = {a: tuple(ps) for a, ps in aliases.items()}
+        index: dict[str, list[str]] = {}
+        for alias in self.aliases:
+            index.setdefault(alias[0], []).append(alias)
+        self._index = {c: sorted(v, key=len, reverse=True) for c, v in index.items()}
+
+    def _aliases(self, place: Place) -> set[str]:
+        name = place.name
+        out = {name}
+        if place.level == "province":
+            short = re.sub(r"(?:壮族|回族|维吾尔)?(?:自治区|特别行政区|省|市)$", "", name)
+            if len(short) >= 2:
+                out.add(short)
+            return out
+        m = self._autonomous.fullmatch(name) or self._ethnic_only.fullmatch(name)
+        if m:
+            base = m.group(1)
+            out.add(base + m.group(2))
+            if place.level == "prefecture" and len(base) >= 2:
+                out.add(base)
+        elif place.level == "prefecture":
+            short = _UNIT.sub("", name)
+            if len(short) >= 2 and name.endswith(("市", "盟", "地区")):
+                out.add(short)
+                if name.endswith("地区"):
+                    out.add(short + "地区")
+        return out
+
+    def parent(self, place: Place) -> Place | None:
+        return self.by_code.get(place.parent) if place.parent else None
+
+    def ancestors(self, place: Place) -> list[Place]:
+        chain, cur = [], self.parent(place)
+        while cur is not None:
+            chain.append(cur)
+            cur = self.parent(cur)
+        return chain
+
+    def province_of(self, place: Place) -> Place:
+        return ([place, *self.ancestors(place)])[-1]
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Longest non-overlapping matches of every known name, left to right."""
+        out: list[Mention] = []
+        i, n = 0, len(text)
+        index, aliases = self._index, self.aliases
+        while i < n:
+            cands = index.get(text[i])
+            if cands:
+                for alias in cands:
+                    if text.startswith(alias, i) and (
+                        len(alias) > 2 or not self._inside_word(text, i, alias, out)
+                    ):
+                        out.append(Mention(i, i + len(alias), alias, aliases[alias]))
+                        i += len(alias)
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        return out
+
+
+    def _inside_word(self, text: str, i: int, alias: str, before: list[Mention]) -> bool:
+        """A two-character county name (和县, 芒市) glued to the word before it is not one."""
+        if any(p.level != "county" for p in self.aliases[alias]):
+            return False
+        if i == 0 or not _CJK.match(text[i - 1]):
+            return False
+        return not (before and before[-1].end == i)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    data = resources.files("fazhi_shared") / "data"
+    with (data / "gazetteer.csv").open(encoding="utf-8") as f:
+        rows = [
+            Place(r["adcode"], r["name"], r["level"], r["parent"] or None)
+            for r in csv.DictReader(f)
+        ]
+    ethnic = [
+        line.strip()
+        for line in (data / "ethnic_groups.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and line.strip() != "汉族"
+    ]
+    return Gazetteer(rows, ethnic)

@@ -1,0 +1,67 @@
+"""Genre: annual report, work plan, implementation plan, or anything else on the same sites."""
+
+from __future__ import annotations
+
+import re
+
+_SUBJECT = r"(?:法治(?:政府)?建设|依法行政|法治政府)"
+_NEGATIVE_TITLE = re.compile(
+    r"政府工作报告|召开|举行|举办|会议|座谈|研讨|培训|调研|出席|讲话|发言|致辞|答记者问|解读|图解|"
+    r"一图|读懂|视频|新闻|发布会|案例|典型|判决|裁定|决定书|处罚|公示|征求意见|论文|研究|探析|浅析|"
+    r"思考|述评|综述|评估报告|第三方|述法|第一责任人|督察|通报|表彰|获评|入选|荣获|示范|考核结果|"
+    r"工作会|动员|部署会|推进会|学习|专题|宣讲|观察|访谈|如何|为何|怎样|！|？"
+)
+_ANNUAL = re.compile(rf"{_SUBJECT}.{{0,30}}?报告|年度报告|{_SUBJECT}.{{0,20}}?情况$")
+_WORK_PLAN = re.compile(rf"{_SUBJECT}.{{0,20}}?(?:工作要点|要点|工作计划|工作安排|重点任务)")
+_IMPL_PLAN = re.compile(
+    rf"{_SUBJECT}.{{0,30}}?(?:实施方案|规划|实施纲要|纲要|实施意见|行动方案|方案)"
+    r"|(?:19|20)\d\d\s*[—–\-－~～至]\s*(?:19|20)\d\d\s*年.{0,20}?" + _SUBJECT
+)
+_REPORT_OPENING = re.compile(r"(?:现将|特将|现就|兹将).{0,30}?(?:报告如下|汇报如下|报告)")
+_NEWS_OPENING = re.compile(
+    r"^.{0,40}?(?:\d{1,2}月\d{1,2}日|日前|近日|近期|上午|下午).{0,60}?"
+    r"(?:召开|举行|举办|组织|开展|发布|印发|出台|通过|审议|主持)"
+)
+_ACADEMIC = re.compile(r"摘\s*要[:：]|关键词[:：]|参考文献|\[\d+\]|作者简介|基金项目")
+_SPEECH = re.compile(r"同志们[:：,，!！]|(?:^|\n)各位(?:领导|代表|委员)")
+
+
+def doc_type(title: str | None, text: str) -> str:
+    """Classify from the title first, the body's opening and structure second."""
+    t = re.sub(r"\s+", "", title or "")
+    head = text[:600]
+    if _ACADEMIC.search(text[:3000]) or _SPEECH.search(text[:1500]):
+        return "other"
+    if _NEGATIVE_TITLE.search(re.sub(r"《[^》]*》", "", t)):
+        # A notice that carries a plan (关于印发《…实施方案》的通知) is the plan itself.
+        quoted = re.search(r"印发.{0,4}《([^》]+)》", t)
+        if not quoted or not _is_plan_title(quoted.group(1)):
+            return "other"
+        return _plan_kind(quoted.group(1))
+    quoted = re.search(r"(?:印发|转发).{0,4}《([^》]+)》", t)
+    if quoted and _is_plan_title(quoted.group(1)):
+        return _plan_kind(quoted.group(1))
+    if _NEWS_OPENING.search(head) and not _REPORT_OPENING.search(head):
+        return "other"
+    if _WORK_PLAN.search(t):
+        return "work_plan"
+    if _IMPL_PLAN.search(t):
+        return "implementation_plan"
+    if _ANNUAL.search(t):
+        return "annual_report"
+    body_mentions = len(re.findall(_SUBJECT, text[:6000]))
+    if "报告" in t and _REPORT_OPENING.search(head) and body_mentions >= 3:
+        return "annual_report"
+    if not t and _REPORT_OPENING.search(head) and body_mentions >= 3:
+        return "annual_report"
+    return "other"
+
+
+def _is_plan_title(title: str) -> bool:
+    return bool(re.search(_SUBJECT, title)) and bool(
+        _WORK_PLAN.search(title) or _IMPL_PLAN.search(title)
+    )
+
+
+def _plan_kind(title: str) -> str:
+    return "work_plan" if _WORK_PLAN.search(title) else "implementation_plan"

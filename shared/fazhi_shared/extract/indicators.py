@@ -1,0 +1,114 @@
+"""Indicators: the comparable numbers of data/indicators.yaml, with value, unit and offsets."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from fazhi_shared.extract.numbers import CN_NUM, NUM, parse_number
+from fazhi_shared.models import Indicator
+
+_ARABIC = r"\d+(?:\.\d+)?"
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    unit: str
+    domain: str | None
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    rules: tuple[Rule, ...]
+    domain_words: re.Pattern[str]
+    domain_of: dict[str, str]
+
+
+def _expand(pattern: str) -> str:
+    return pattern.replace("{num}", rf"(?P<n>{NUM})").replace(
+        "{pct}", rf"(?:(?P<p>{_ARABIC})\s*%|百分之(?P<cn>{CN_NUM}(?:点[零〇一二三四五六七八九]+)?))"
+    )
+
+
+@functools.cache
+def catalog() -> Catalog:
+    path = resources.files("fazhi_shared") / "data" / "indicators.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    domain_of = {w: d for d, words in data["domains"].items() for w in words}
+    words = sorted(domain_of, key=len, reverse=True)
+    rules = tuple(
+        Rule(item["name"], item["unit"], item.get("domain"), re.compile(_expand(p)))
+        for item in data["indicators"]
+        for p in item["patterns"]
+    )
+    return Catalog(rules, re.compile("|".join(map(re.escape, words))), domain_of)
+
+
+def _value(m: re.Match[str]) -> float | None:
+    groups = m.groupdict()
+    if groups.get("n"):
+        return parse_number(groups["n"])
+    if groups.get("p"):
+        return float(groups["p"])
+    if groups.get("cn"):
+        whole, _, frac = groups["cn"].partition("点")
+        value = parse_number(whole)
+        if value is None:
+            return None
+        if frac:
+            digits = "".join(str(int(parse_number(c) or 0)) for c in frac)
+            value = float(f"{int(value)}.{digits}")
+        return value
+    return None
+
+
+def _domain_at(cat: Catalog, sentence: str, pos: int) -> str | None:
+    last = None
+    for m in cat.domain_words.finditer(sentence, 0, pos):
+        last = cat.domain_of[m.group(0)]
+    return last
+
+
+def extract(text: str) -> list[Indicator]:
+    cat = catalog()
+    out: list[Indicator] = []
+    for sm in _SENTENCE.finditer(text):
+        sentence = sm.group(0)
+        if not re.search(r"\d|[一二三四五六七八九十百千万]", sentence):
+            continue
+        taken: list[tuple[int, int]] = []
+        for rule in cat.rules:
+            for m in rule.pattern.finditer(sentence):
+                num_start = m.start("n") if m.groupdict().get("n") else m.start()
+                if any(s < m.end() and num_start < e for s, e in taken):
+                    continue
+                if rule.domain and _domain_at(cat, sentence, num_start) != rule.domain:
+                    continue
+                value = _value(m)
+                if value is None:
+                    continue
+                taken.append((num_start, m.end()))
+                out.append(
+                    Indicator(
+                        name=rule.name,
+                        value=value,
+                        unit=rule.unit,
+                        start=sm.start() + m.start(),
+                        end=sm.start() + m.end(),
+                    )
+                )
+    out.sort(key=lambda i: i.start)
+    seen: set[tuple[str, float]] = set()
+    unique = []
+    for ind in out:  # the same number quoted again later is one indicator
+        if (ind.name, ind.value) not in seen:
+            seen.add((ind.name, ind.value))
+            unique.append(ind)
+    return unique

@@ -1,0 +1,217 @@
+"""Issuer, issuer kind and region: who published the report and for which division.
+
+Sources, in order: the title's prefix (黔西南州人民政府关于…, 兰山区2020年度…), the signature
+above the closing date, the info table's 发布机构 and meta ContentSource, a 来源 line, the
+subject of the opening sentence (2020年，黄石市认真…); 我省/全市/本县 are resolved from the
+divisions the text names most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from fazhi_shared.extract.gazetteer import MUNICIPALITIES, Gazetteer, Place, gazetteer
+from fazhi_shared.models import Region
+
+_GOV = r"(?:人民政府|政府)"
+_DEPT = (
+    r"(?:人民政府办公厅|人民政府办公室|政府办公室|政府办|办公厅|办公室|司法厅|司法局|厅|局|委员会|委|"
+    r"管理委员会|管委会|中心|署|院|处|办)"
+)
+_ORG_END = re.compile(rf"(?:{_GOV}|{_DEPT})$")
+_PLACE_UNIT = r"(?:省|市|县|区|州|盟|旗|自治区|地区)"
+_TITLE_ORG = re.compile(rf"^(.{{2,40}}?(?:{_GOV}(?:办公厅|办公室)?|{_DEPT}))(?=关于|(?:19|20)\d\d|二〇)")
+_TITLE_PLACE = re.compile(rf"^([^\d关于《]{{2,24}}?{_PLACE_UNIT})(?=(?:19|20)\d\d|二〇|关于|年度|法治)")
+_SIGNATURE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,40}}(?:{_GOV}|{_DEPT})$")
+_SOURCE_LINE = re.compile(r"(?:来源|信息来源|发布机构|发文机关|发布单位)\s*[:：]\s*([^\s|｜:：]{2,40})")
+_RELATIVE = re.compile(r"^(?:我|全|本|该)?(省|市|州|盟|县|区|旗)")
+_WE = re.compile(r"(?:我|全|本)(省|自治区|市|州|盟|县|区|旗)")
+
+
+@dataclass
+class IssuerResult:
+    issuer: str | None = None
+    kind: str | None = None
+    region: Region | None = None
+    span: tuple[int, int] | None = None
+
+
+def _kind(org: str) -> str:
+    return "government" if re.search(rf"{_GOV}$", org) else "department"
+
+
+def _context_scores(g: Gazetteer, text: str) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for m in g.mentions(text):
+        share = 1.0 / len(m.places)
+        for p in m.places:
+            scores[p.adcode] = scores.get(p.adcode, 0.0) + share
+            for a in g.ancestors(p):
+                scores[a.adcode] = scores.get(a.adcode, 0.0) + share * 0.5
+    return scores
+
+
+def _best(g: Gazetteer, places: tuple[Place, ...], scores: dict[str, float]) -> Place:
+    def score(p: Place) -> tuple[float, float]:
+        return (sum(scores.get(a.adcode, 0.0) for a in g.ancestors(p)), scores.get(p.adcode, 0.0))
+
+    return max(places, key=score)
+
+
+def _region(g: Gazetteer, place: Place) -> Region:
+    chain = [place, *g.ancestors(place)]
+    by_level = {p.level: p for p in chain}
+    prov = by_level.get("province")
+    pref = by_level.get("prefecture")
+    county = by_level.get("county")
+    if place.level == "province" or (prov and prov.adcode in MUNICIPALITIES and pref is None):
+        city = None
+    else:
+        city = pref.name if pref else None
+    return Region(
+        province=prov.name if prov else None,
+        city=city,
+        county=county.name if county else None,
+        adcode=place.adcode,
+        level=place.level,  # type: ignore[arg-type]
+    )
+
+
+def _place_in(g: Gazetteer, s: str, scores: dict[str, float]) -> tuple[Place | None, int]:
+    """The most specific division named in `s`, and where its name ends."""
+    mentions = g.mentions(s)
+    if not mentions:
+        return None, 0
+    chosen: Place | None = None
+    end = 0
+    for m in mentions:
+        if m.start > end + 1 and chosen is not None:
+            break
+        cands = m.places
+        if chosen is not None:
+            under = tuple(p for p in cands if chosen in g.ancestors(p))
+            if not under:
+                break
+            cands = under
+        chosen = _best(g, cands, scores)
+        end = m.end
+    return chosen, end
+
+
+def _dominant(g: Gazetteer, scores: dict[str, float], level: str, within: Place | None) -> Place | None:
+    best, best_score = None, 0.0
+    for code, sc in scores.items():
+        p = g.by_code.get(code)
+        if p is None or p.level != level:
+            continue
+        if within is not None and within not in g.ancestors(p):
+            continue
+        if sc > best_score:
+            best, best_score = p, sc
+    return best
+
+
+def _relative_level(s: str) -> str | None:
+    m = _RELATIVE.match(s)
+    if not m:
+        return None
+    return {"省": "province", "市": "prefecture", "州": "prefecture", "盟": "prefecture"}.get(
+        m.group(1), "county"
+    )
+
+
+def _we_level(text: str) -> str | None:
+    counts = Counter(_WE.findall(text[:5000]))
+    if not counts:
+        return None
+    unit = counts.most_common(1)[0][0]
+    if unit in ("省", "自治区"):
+        return "province"
+    return "prefecture" if unit in ("市", "州", "盟") else "county"
+
+
+def _candidates(title: str, meta: dict[str, str], text: str) -> list[tuple[str, tuple[int, int] | None]]:
+    out: list[tuple[str, tuple[int, int] | None]] = []
+    t = re.sub(r"\s+", "", title)
+    m = _TITLE_ORG.match(t)
+    if m:
+        out.append((m.group(1), None))
+    else:
+        m = _TITLE_PLACE.match(t)
+        if m and not _RELATIVE.match(m.group(1)):
+            out.append((m.group(1), None))
+    lines = text.split("\n")
+    pos = len(text)
+    tail: list[tuple[str, int]] = []
+    for line in reversed(lines[-10:]):
+        pos -= len(line) + 1
+        tail.append((line, pos + 1))
+    for line, start in tail:
+        s = line.strip()
+        if _SIGNATURE.match(s) and not s.startswith(("各", "抄送", "附件")):
+            off = line.find(s)
+            out.append((s, (start + off, start + off + len(s))))
+            break
+    for key in ("发布机构", "发文机关", "ContentSource"):
+        v = re.sub(r"\s+", "", meta.get(key, ""))
+        if v and _ORG_END.search(v):
+            out.append((v, None))
+    head_end = text.find("\n", 0)
+    for line_no, line in enumerate(text.split("\n")[:12]):
+        for sm in _SOURCE_LINE.finditer(line):
+            src = re.sub(r"(?:门户)?(?:网站|网)$", "", sm.group(1))
+            if _ORG_END.search(src) or re.search(rf"{_PLACE_UNIT}$", src):
+                off = text.find(sm.group(1))
+                out.append((src, (off, off + len(src)) if off >= 0 else None))
+        del line_no
+    del head_end
+    return out
+
+
+def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
+    g = gazetteer()
+    scores = _context_scores(g, (title or "") + "\n" + text[:20000])
+    relative_org: str | None = None
+    relative_level: str | None = None
+    relative_span: tuple[int, int] | None = None
+    for cand, span in _candidates(title or "", meta, text):
+        place, end = _place_in(g, cand, scores)
+        if place is not None and (end >= len(cand) - 12 or _ORG_END.search(cand)):
+            rest = cand[end:]
+            if not rest or not _ORG_END.search(cand):
+                issuer = cand + "人民政府" if not _ORG_END.search(cand) else cand
+                return IssuerResult(issuer, "government", _region(g, place), span)
+            return IssuerResult(cand, _kind(cand), _region(g, place), span)
+        if place is None and relative_org is None and _ORG_END.search(cand):
+            level = _relative_level(cand)
+            if level:
+                relative_org, relative_level, relative_span = cand, level, span
+    # The subject of the opening sentence: "2023年，黄石市认真贯彻…".
+    body = text[:400]
+    opening = re.search(r"(?:^|\n)[^\n]{0,30}?(?:19|20)\d\d年(?:度|以来)?[,，]\s*(?:在[^,，]{0,30}[,，])?([^\n]{0,40})", body)
+    level = relative_level or _we_level(text)
+    if opening and relative_org is None:
+        place, end = _place_in(g, opening.group(1), scores)
+        if place is not None and opening.group(1).find(place.name[:2]) <= 2:
+            seg = opening.group(1)
+            name = seg[:end]
+            org_m = re.match(rf"{re.escape(name)}((?:{_GOV}|{_DEPT}))", seg)
+            issuer = name + (org_m.group(1) if org_m else "人民政府")
+            return IssuerResult(issuer, _kind(issuer), _region(g, place), None)
+    if level is None:
+        return IssuerResult(relative_org, _kind(relative_org) if relative_org else None, None, relative_span)
+    province = _dominant(g, scores, "province", None)
+    place = province
+    if level in ("prefecture", "county") and province is not None:
+        place = _dominant(g, scores, "prefecture", province) or province
+        if level == "county":
+            place = _dominant(g, scores, "county", place) or place
+    if place is None:
+        return IssuerResult(relative_org, _kind(relative_org) if relative_org else None, None, relative_span)
+    full = place.name
+    if relative_org:
+        issuer = full + relative_org[1:] if _RELATIVE.match(relative_org) else relative_org
+        return IssuerResult(issuer, _kind(relative_org), _region(g, place), relative_span)
+    return IssuerResult(full + "人民政府", "government", _region(g, place), None)

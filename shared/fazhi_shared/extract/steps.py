@@ -1,0 +1,80 @@
+"""The extraction steps of the process stage, each filling a few fields of the Document.
+
+Every step takes the Document being built and the PageContent it came from, and does
+nothing when it does not apply. pipeline.py lists them in order.
+"""
+
+from __future__ import annotations
+
+from fazhi_shared.extract import (
+    citations as _citations,
+)
+from fazhi_shared.extract import (
+    dates,
+    dedup,
+    genre,
+    region,
+)
+from fazhi_shared.extract import indicators as _indicators
+from fazhi_shared.extract import timeliness as _timeliness
+from fazhi_shared.extract import title as _title
+from fazhi_shared.extract import topics as _topics
+from fazhi_shared.models import Document, Span
+from fazhi_shared.text.page import PageContent
+
+
+def _evidence(doc: Document, field: str, span: tuple[int, int] | None) -> None:
+    if span is not None:
+        doc.evidence[field] = Span(start=span[0], end=span[1])
+
+
+def title(doc: Document, page: PageContent) -> None:
+    doc.title = _title.title(page.meta, page.html_title, doc.text)
+    _evidence(doc, "title", _title.find_span(doc.title, doc.text))
+
+
+def publish_date(doc: Document, page: PageContent) -> None:
+    doc.publish_date, span = dates.publish_date(page.meta, doc.text)
+    _evidence(doc, "publish_date", span)
+
+
+def doc_type(doc: Document, page: PageContent) -> None:
+    doc.doc_type = genre.doc_type(doc.title, doc.text)  # type: ignore[assignment]
+    doc.is_report = doc.doc_type != "other"
+
+
+def report_year(doc: Document, page: PageContent) -> None:
+    doc.report_year, doc.report_year_inferred = dates.report_year(
+        doc.title, doc.doc_type, doc.publish_date
+    )
+    if doc.report_year is not None and not doc.report_year_inferred and "title" in doc.evidence:
+        doc.evidence["report_year"] = doc.evidence["title"]
+
+
+def issuer(doc: Document, page: PageContent) -> None:
+    found = region.resolve(doc.title, page.meta, doc.text)
+    doc.issuer, doc.issuer_kind = found.issuer, found.kind  # type: ignore[assignment]
+    if found.region is not None:
+        doc.region = found.region
+    _evidence(doc, "issuer", found.span or _title.find_span(doc.issuer, doc.text, limit=400))
+
+
+def indicators(doc: Document, page: PageContent) -> None:
+    doc.indicators = _indicators.extract(doc.text)
+
+
+def citations(doc: Document, page: PageContent) -> None:
+    doc.citations = _citations.extract(doc.text)
+    doc.cited = _citations.cited(doc.citations)
+
+
+def topics(doc: Document, page: PageContent) -> None:
+    doc.topics = _topics.assign(doc.title, doc.text)
+
+
+def timeliness(doc: Document, page: PageContent) -> None:
+    doc.timeliness = _timeliness.timeliness(doc.doc_type, doc.report_year, doc.publish_date)
+
+
+def fingerprint(doc: Document, page: PageContent) -> None:
+    doc.simhash = dedup.to_hex(dedup.simhash(doc.text)) if doc.text else None

@@ -1,0 +1,62 @@
+"""The document's title: meta tag, the page heading, or the first line; never a site name."""
+
+from __future__ import annotations
+
+import re
+
+_BREADCRUMB = re.compile(r"当前位置|您的位置|所在位置|首页\s*(?:>|》|/|→|-)|>>|>\s*\S+\s*>|»")
+_NOT_TITLE = re.compile(
+    r"^(?:日期|时间|发布|来源|作者|字号|字体|【|\[|分享|打印|浏览|点击|索引号|信息来源|主题分类|"
+    r"本站|热门|搜索|网站|首页|登录|注册|无障碍|繁体|简体|English|扫一扫)"
+    r"|(?:人民政府网|政府网|门户网站|网站)$"
+)
+_TITLE_WORDS = re.compile(r"报告|要点|方案|规划|纲要|通知|意见|决定|办法|公告|情况|总结|计划|讲话|会议")
+_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—-| - |-\s*(?=\S*(?:网|政府|门户)))\s*")
+_TRAILING = re.compile(r"[\s|｜_]+$")
+
+
+def _clean(line: str) -> str:
+    return _TRAILING.sub("", line).strip(" \u3000|｜")
+
+
+def _site_names(meta: dict[str, str]) -> set[str]:
+    names = {meta.get("SiteName", ""), meta.get("ColumnName", "")}
+    return {n.strip() for n in names if n.strip()}
+
+
+def _plausible(line: str, sites: set[str]) -> bool:
+    if not 4 <= len(line) <= 100 or line in sites:
+        return False
+    if _BREADCRUMB.search(line) or _NOT_TITLE.search(line):
+        return False
+    if line.endswith(("。", "：", ":")) or line.count("，") + line.count(",") >= 2:
+        return False
+    return bool(re.search(r"[\u4e00-\u9fff]{4}", line))
+
+
+def title(meta: dict[str, str], html_title: str | None, text: str) -> str | None:
+    sites = _site_names(meta)
+    article = _clean(meta.get("ArticleTitle", ""))
+    if article and _plausible(article, sites):
+        return article
+    lines = [_clean(line) for line in text.split("\n")[:15]]
+    candidates = [line for line in lines if _plausible(line, sites)]
+    for line in candidates:
+        if _TITLE_WORDS.search(line) and len(line) <= 80:
+            return line
+    if html_title:
+        parts = [p for p in _SPLIT.split(html_title) if _plausible(_clean(p), sites)]
+        parts = [p for p in parts if not re.search(r"(?:政府|网|门户|网站)$", p) or _TITLE_WORDS.search(p)]
+        if parts:
+            return _clean(parts[0])
+    if candidates:
+        return candidates[0][:100]
+    return None
+
+
+def find_span(needle: str | None, text: str, limit: int = 3000) -> tuple[int, int] | None:
+    """Where `needle` appears near the top of the text, for evidence."""
+    if not needle:
+        return None
+    at = text.find(needle, 0, limit + len(needle))
+    return (at, at + len(needle)) if at >= 0 else None

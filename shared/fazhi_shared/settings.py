@@ -57,6 +57,72 @@ class Settings(BaseSettings):
         False, description="Allow webhook targets on private or loopback addresses."
     )
     log_level: str = Field("INFO", description="Log level of every service.")
+    webhook_timeout: float = Field(
+        15.0, description="Seconds a webhook receiver has to answer one delivery attempt."
+    )
+    webhook_retry_delays: str = Field(
+        "5,300,1800,7200,18000,36000,36000",
+        description="Seconds between webhook delivery attempts (comma-separated; one retry "
+        "each, with ±20% jitter); after the last the delivery is marked failed.",
+    )
+    webhook_max_failures: int = Field(
+        5, description="Failed deliveries in a row after which an alert is disabled."
+    )
+    webhook_max_response_bytes: int = Field(
+        65_536, description="Bytes of a webhook receiver's response body read at most."
+    )
+    alerts_poll_interval: float = Field(
+        1.0,
+        description="Seconds between the alerts worker's checks for due retries and digests.",
+    )
+    alerts_concurrency: int = Field(
+        8, description="Threads of the alerts worker (matching and webhook deliveries)."
+    )
+    crawl_sources_file: Path | None = Field(
+        None,
+        description="YAML registry of watched sources loaded into Redis when the crawler starts. "
+        "Unset: `seeds/sources.yaml` in the working directory when it exists.",
+    )
+    crawl_user_agent: str = Field(
+        "FazhiWatch/0.1 (+https://github.com/fazhi-watch/fazhi-watch; rule-of-law report monitor)",
+        description="User-Agent of every crawler request (and the name matched in robots.txt).",
+    )
+    crawl_rate_per_host: float = Field(
+        1.0, description="Requests per second per host, shared by all crawler processes "
+        "(a robots.txt Crawl-delay that is longer wins)."
+    )
+    crawl_concurrency_per_host: int = Field(
+        1, description="Requests in flight per host at most, across all crawler processes."
+    )
+    crawl_connect_timeout: float = Field(10.0, description="Crawler connect timeout, seconds.")
+    crawl_read_timeout: float = Field(30.0, description="Crawler read timeout, seconds.")
+    crawl_max_redirects: int = Field(5, description="Redirects followed per request at most.")
+    crawl_retries: int = Field(
+        3, description="Retries of one request on timeouts, 429 and 5xx before it counts as failed."
+    )
+    crawl_retry_backoff: float = Field(
+        1.0, description="First retry delay of a request, seconds (doubles each retry)."
+    )
+    crawl_retry_after_max: float = Field(
+        120.0, description="Longest Retry-After (seconds) honoured inside one request."
+    )
+    crawl_robots_ttl: int = Field(86400, description="Seconds a robots.txt stays cached.")
+    crawl_max_pages: int = Field(
+        10, description="List pages followed per list URL at most (pagination limit)."
+    )
+    crawl_default_interval: int = Field(
+        3600, description="Default poll interval of a source, seconds."
+    )
+    crawl_failure_backoff_max: int = Field(
+        86400, description="Longest wait (seconds) before polling a failing source again."
+    )
+    crawl_poll_tick: float = Field(
+        5.0, description="How often beat looks for sources due for a poll, seconds."
+    )
+    crawl_poll_lease: int = Field(
+        120, description="Seconds a poll holds its source without progress before another "
+        "crawler may take it over (a crawler killed mid-poll)."
+    )
 
     @field_validator("data_dir")
     @classmethod
@@ -89,6 +155,9 @@ class Settings(BaseSettings):
             f"No Redis: FAZHI_REDIS_URL is unset and no embedded Redis runs for {self.data_dir} "
             "(start the stack with `fazhi up`)."
         )
+
+    def retry_delays(self) -> list[float]:
+        return [float(v) for v in self.webhook_retry_delays.split(",") if v.strip()]
 
     def api_key_list(self) -> list[str]:
         if self.api_keys:

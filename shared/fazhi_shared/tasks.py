@@ -43,6 +43,18 @@ class FetchPayload(BaseModel):
     url: str
     source_id: str | None = None
     referer: str | None = None
+    # Set by a source poll: skip the URL when it was already fetched for that source, so a
+    # report found again (a re-poll, a redelivered task) is never processed twice.
+    once: bool = False
+    title: str | None = None
+    date: str | None = None
+
+
+class PollPayload(BaseModel):
+    """Poll one source's list pages now; `lease` is the token of the poll that owns the source."""
+
+    source_id: str
+    lease: str | None = None
 
 
 class ProcessPayload(BaseModel):

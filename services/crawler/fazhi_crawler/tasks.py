@@ -1,53 +1,139 @@
-"""crawl.fetch: fetch one URL, archive the body, hand it to processing."""
+"""crawl.poll_due, crawl.poll_source and crawl.fetch."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
+import time
 from typing import Any
 
-import httpx
-
 from fazhi_crawler.celery_app import app
-from fazhi_shared.archive import RawArchive
+from fazhi_crawler.fetcher import Fetcher, FetchError, Forbidden, now_iso
+from fazhi_crawler.poll import LeaseLost, Poller, fetch_report
 from fazhi_shared.celery_base import PipelineTask, TransientError
 from fazhi_shared.producer import send
-from fazhi_shared.tasks import FetchPayload, ProcessPayload, TaskName
+from fazhi_shared.settings import Settings
+from fazhi_shared.stores.crawlstate import CrawlState
+from fazhi_shared.stores.redis import redis_client
+from fazhi_shared.stores.sources import SourceStore
+from fazhi_shared.tasks import FetchPayload, PollPayload, TaskName
 
 log = logging.getLogger(__name__)
-USER_AGENT = "FazhiWatch/0.1 (+https://github.com/fazhi-watch; rule-of-law report monitor)"
+
+
+@app.task(name=TaskName.CRAWL_POLL_DUE.value, base=PipelineTask, bind=True, max_retries=0)
+def poll_due(self: PipelineTask, payload: dict[str, Any] | None = None) -> list[str]:
+    """Send a poll for every enabled source whose next poll time has come."""
+    settings: Settings = self.app.conf.fazhi_settings
+    client = redis_client(settings)
+    state, store = CrawlState(client), SourceStore(client)
+    sent = []
+    for source_id in state.due():
+        source = store.get(source_id)
+        if source is None:
+            client.zrem("fazhi:crawl:next", source_id)
+            continue
+        if not source.enabled:
+            state.schedule(source_id, time.time() + interval_of(source.interval, settings))
+            continue
+        lease = state.take_lease(source_id, settings.crawl_poll_lease)
+        if lease is None:
+            continue  # a poll of this source is queued or running
+        send(self.app, TaskName.CRAWL_POLL_SOURCE, PollPayload(source_id=source_id, lease=lease))
+        sent.append(source_id)
+    return sent
+
+
+def interval_of(interval: int | None, settings: Settings) -> int:
+    return interval or settings.crawl_default_interval
+
+
+@app.task(name=TaskName.CRAWL_POLL_SOURCE.value, base=PipelineTask, bind=True, max_retries=0)
+def poll_source(self: PipelineTask, payload: dict[str, Any]) -> dict[str, Any] | None:
+    job = PollPayload.model_validate(payload)
+    settings: Settings = self.app.conf.fazhi_settings
+    client = redis_client(settings)
+    state = CrawlState(client)
+    source = SourceStore(client).get(job.source_id)
+    if source is None:
+        log.info("source %s is gone, poll dropped", job.source_id)
+        return None
+    lease = job.lease or state.take_lease(source.id, settings.crawl_poll_lease)
+    if lease is None or not state.holds_lease(source.id, lease, settings.crawl_poll_lease):
+        log.info("source %s: another poll owns it, this one is dropped", source.id)
+        return None
+    started = time.time()
+    state.update_status(source.id, last_poll_started_at=now_iso(), polling_since=started)
+    poller = Poller(settings, client, self.app, source, lease)
+    # Leave room under the task's time limit; a cut-short poll continues at the next tick.
+    budget = max(5.0, settings.task_time_limit * 0.6)
+    try:
+        result = poller.run(budget)
+    except LeaseLost:
+        log.warning("source %s: lease lost mid-poll, another crawler continues", source.id)
+        return None
+    except Exception as exc:  # a bug or a store failure: back off this source, not the others
+        log.exception("source %s: poll failed", source.id)
+        result = poller.result
+        result.errors.append(f"{type(exc).__name__}: {exc}")
+        state.record_error(source.id, "", f"{type(exc).__name__}: {exc}")
+    status = state.status(source.id)
+    failures = int(status.get("consecutive_failures") or 0)
+    interval = interval_of(source.interval, settings)
+    if result.errors:
+        failures += 1
+        delay = float(min(interval * 2 ** min(failures, 16), settings.crawl_failure_backoff_max))
+        delay = max(delay, min(interval, settings.crawl_failure_backoff_max))
+    elif not result.complete:
+        failures, delay = 0, 0.0  # the time budget ran out: continue at the next tick
+    else:
+        failures, delay = 0, float(interval)
+    state.schedule(source.id, time.time() + delay)
+    summary = {
+        "last_poll_finished_at": now_iso(),
+        "last_poll_seconds": round(time.time() - started, 3),
+        "last_poll_ok": not result.errors,
+        "pages_fetched": result.pages_fetched,
+        "pages_unchanged": result.pages_unchanged,
+        "new_documents": result.new_documents,
+        "attachments": result.attachments,
+        "consecutive_failures": failures,
+        "last_error": next(reversed([*result.errors, *result.report_errors]), None),
+    }
+    state.update_status(source.id, **summary)
+    for field, amount in (("total_polls", 1), ("total_pages_fetched", result.pages_fetched),
+                          ("total_new_documents", result.new_documents)):
+        client.hincrby(f"fazhi:crawl:status:{source.id}", field, amount)
+    state.release_lease(source.id, lease)
+    return summary
 
 
 @app.task(name=TaskName.CRAWL_FETCH.value, base=PipelineTask, bind=True)
 def fetch(self: PipelineTask, payload: dict[str, Any]) -> str | None:
+    """Fetch one URL (report page and attachments), archive it, hand it to processing."""
     job = FetchPayload.model_validate(payload)
-    settings = self.app.conf.fazhi_settings
+    settings: Settings = self.app.conf.fazhi_settings
+    client = redis_client(settings)
+    state = CrawlState(client)
+    source = SourceStore(client).get(job.source_id) if job.source_id else None
+    if job.once and job.source_id and state.is_done(job.source_id, job.url):
+        return None
+    lock = state.fetch_lock(job.url, int(settings.crawl_read_timeout * 4 + 60))
+    if lock is None:
+        raise TransientError(f"{job.url} is being fetched by another task")
     try:
-        with httpx.Client(
-            timeout=httpx.Timeout(30, connect=10), follow_redirects=True, max_redirects=5,
-            headers={"User-Agent": USER_AGENT},
-        ) as client, client.stream("GET", job.url) as response:
-            if response.status_code >= 500 or response.status_code == 429:
-                raise TransientError(f"{job.url}: HTTP {response.status_code}")
-            if response.status_code >= 400:
-                log.warning("%s: HTTP %s, not processed", job.url, response.status_code)
-                return None
-            body = b""
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > settings.max_body_bytes:
-                    log.warning("%s: body over %d bytes, not processed", job.url, settings.max_body_bytes)
-                    return None
-            headers = dict(response.headers)
-            final_url = str(response.url)
-    except httpx.TransportError as exc:
-        raise TransientError(f"{job.url}: {exc!r}") from exc
-    fetched_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    sha = RawArchive(settings.archive_dir).put(
-        body, {"url": final_url, "headers": headers, "fetched_at": fetched_at}
-    )
-    send(self.app, TaskName.PROCESS_DOCUMENT, ProcessPayload(
-        content_sha256=sha, url=final_url, source_id=job.source_id, fetched_at=fetched_at,
-        content_type=headers.get("content-type"), headers=headers,
-    ))
-    return sha
+        with Fetcher(settings, client, source=source) as fetcher:
+            fetch_report(fetcher, self.app, job.url, job.source_id, referer=job.referer,
+                         attachments=source.attachments if source else True)
+    except Forbidden as exc:
+        log.info("not fetched: %s", exc)
+        return None
+    except FetchError as exc:
+        if exc.transient:
+            raise TransientError(str(exc)) from exc
+        log.warning("not processed: %s", exc)
+        return None
+    finally:
+        state.fetch_unlock(job.url, lock)
+    if job.source_id:
+        state.mark_done(job.source_id, job.url)
+    return job.url

@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from fazhi_shared.models import Document, Region
+from fazhi_shared.search.query import Node
 
 # Filters by their document field names (DESIGN.md §4); each may repeat (values OR'ed).
 KEYWORD_FILTERS = (
@@ -17,7 +19,11 @@ KEYWORD_FILTERS = (
     "topics", "cited", "source_id", "has_indicator",
 )
 BOOL_FILTERS = ("is_report", "on_time")
-FACETS = ("report_year",)
+# Facet names; `region` is the province → city → county drill-down.
+FACETS = (
+    "region", "report_year", "doc_type", "issuer_kind", "topics", "cited", "source", "on_time",
+    "publish_month",
+)
 
 
 class SearchRequest(BaseModel):
@@ -26,9 +32,16 @@ class SearchRequest(BaseModel):
     report_year: tuple[int | None, int | None] | None = None
     publish_date: tuple[str | None, str | None] | None = None
     sort: Literal["relevance", "date"] = "relevance"
-    size: int = Field(10, ge=0, le=100)
+    size: int = Field(default=10, ge=0, le=100)
     cursor: str | None = None
-    facets: tuple[str, ...] = FACETS
+    facets: tuple[str, ...] = ()
+    facet_size: int = Field(default=20, ge=1, le=500)
+    # Indicator names whose min/avg/max/sum over the matching documents are wanted.
+    stats: tuple[str, ...] = ()
+    # Near-duplicates hidden behind their first copy (each hit then says how many).
+    collapse: bool = True
+    exclude_ids: tuple[str, ...] = ()
+    snippets: bool = True
 
 
 class Hit(BaseModel):
@@ -42,17 +55,28 @@ class Hit(BaseModel):
     doc_type: str
     score: float | None = None
     snippets: list[str] = Field(default_factory=list)
+    duplicates: int = Field(default=0, description="Near-duplicate copies collapsed behind this hit")
 
 
 class FacetValue(BaseModel):
     value: str | int | bool
     count: int
+    children: list[FacetValue] | None = None
+
+
+class IndicatorStats(BaseModel):
+    count: int
+    min: float | None
+    avg: float | None
+    max: float | None
+    sum: float | None
 
 
 class SearchResponse(BaseModel):
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = Field(default_factory=dict)
+    stats: dict[str, IndicatorStats] = Field(default_factory=dict)
     next_cursor: str | None = None
 
 
@@ -60,21 +84,33 @@ class BadCursor(ValueError):
     pass
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+class Cursor(BaseModel):
+    """Where the previous page ended: its last sort key (search_after) and how many came before."""
+
+    sort: Literal["relevance", "date"]
+    after: tuple[int | float, int, str]  # (date_key or score, id_key, id)
+    seen: int
 
 
-def decode_cursor(cursor: str | None) -> int:
-    if not cursor:
-        return 0
+def encode_cursor(cursor: Cursor) -> str:
+    raw = json.dumps([cursor.sort[0], list(cursor.after), cursor.seen], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str | None, sort: str) -> Cursor | None:
+    if not token:
+        return None
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        offset = json.loads(base64.urlsafe_b64decode(padded))["o"]
+        padded = token + "=" * (-len(token) % 4)
+        kind, after, seen = json.loads(base64.urlsafe_b64decode(padded))
+        cursor = Cursor(sort="relevance" if kind == "r" else "date", after=tuple(after), seen=seen)
     except Exception as exc:
         raise BadCursor("cursor is not one this API returned") from exc
-    if not isinstance(offset, int) or offset < 0 or offset > 100_000:
+    if cursor.sort != sort:
+        raise BadCursor(f"cursor belongs to sort={cursor.sort}, not sort={sort}")
+    if cursor.seen < 0:
         raise BadCursor("cursor is out of range")
-    return offset
+    return cursor
 
 
 class SearchBackend(ABC):
@@ -90,14 +126,41 @@ class SearchBackend(ABC):
     @abstractmethod
     def get(self, doc_id: str) -> Document | None: ...
 
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Parse `request.q` (QuerySyntaxError on a malformed query) and run it."""
+        from fazhi_shared.search.query import parse_query
+
+        return self.search_tree(parse_query(request.q), request)
+
     @abstractmethod
-    def search(self, request: SearchRequest) -> SearchResponse: ...
+    def search_tree(self, tree: Node, request: SearchRequest) -> SearchResponse:
+        """Run an already parsed query with the request's filters, sort, page and facets."""
 
     @abstractmethod
     def count(self) -> int: ...
 
     @abstractmethod
     def health(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def doc_freqs(self, field: str, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """(documents in the index, {term: documents containing it}) for more-like-this."""
+
+    @abstractmethod
+    def iter_documents(self) -> Iterator[Document]:
+        """Every stored document (without tokens), e.g. to feed `rebuild`."""
+
+    @abstractmethod
+    def rebuild(self, documents: Iterable[Document]) -> str:
+        """Build a new index version from `documents`, then switch readers and the writer to
+        it atomically (alias swap / pointer file). Documents upserted into the old version
+        while it ran are carried over. Returns the new version's name."""
+
+    def similar(self, doc_id: str, size: int = 10) -> SearchResponse | None:
+        """More like this: the document's most distinctive words, OR'ed (itself excluded)."""
+        from fazhi_shared.search.similar import similar
+
+        return similar(self, doc_id, size)
 
     def close(self) -> None:  # noqa: B027 - optional for engines without resources
         pass

@@ -1,10 +1,11 @@
-"""Query tree + filters → a tantivy Query."""
+"""Query tree + filters → a tantivy Query (compile_es.py is its Elasticsearch twin)."""
 
 from __future__ import annotations
 
 import tantivy
 
-from fazhi_shared.search.base import BOOL_FILTERS, KEYWORD_FILTERS, SearchRequest
+from fazhi_shared.search import plan
+from fazhi_shared.search.base import SearchRequest
 from fazhi_shared.search.fields import FIELD_BOOSTS, PHRASE_FIELD_MAP, QUERY_FIELD_MAP
 from fazhi_shared.search.query import And, MatchAll, Node, Not, Or, Phrase, Term
 from fazhi_shared.text.segment import query_text, tokens
@@ -12,6 +13,8 @@ from fazhi_shared.text.segment import query_text, tokens
 Must = tantivy.Occur.Must
 Should = tantivy.Occur.Should
 MustNot = tantivy.Occur.MustNot
+Filters = list[tuple[str, list[str]]]
+Ranges = list[tuple[str, int | None, int | None]]
 
 
 def _any_field(schema: tantivy.Schema, fields: tuple[str, ...], token: str) -> tantivy.Query:
@@ -36,10 +39,10 @@ def compile_node(schema: tantivy.Schema, node: Node) -> tantivy.Query:
         if not toks:
             return tantivy.Query.all_query()
         if len(toks) == 1:
-            return _any_field(schema, QUERY_FIELD_MAP[node.field], toks[0])
+            return _any_field(schema, PHRASE_FIELD_MAP[node.field], toks[0])
         return tantivy.Query.boolean_query(
             [
-                (Should, tantivy.Query.boost_query(tantivy.Query.phrase_query(schema, f, toks), FIELD_BOOSTS[f]))
+                (Should, tantivy.Query.boost_query(tantivy.Query.phrase_query(schema, f, list[str | tuple[int, str]](toks)), FIELD_BOOSTS[f]))
                 for f in PHRASE_FIELD_MAP[node.field]
             ]
         )
@@ -54,35 +57,36 @@ def compile_node(schema: tantivy.Schema, node: Node) -> tantivy.Query:
     raise TypeError(f"unknown query node {node!r}")
 
 
-def _one_of(schema: tantivy.Schema, field: str, values: list[str]) -> tantivy.Query:
-    return tantivy.Query.boolean_query(
-        [(Should, tantivy.Query.term_query(schema, field, v)) for v in values]
-    )
+def filter_query(
+    schema: tantivy.Schema, filters: Filters, ranges: Ranges, exclude_ids: tuple[str, ...] = ()
+) -> tantivy.Query | None:
+    """Filters as one query that adds nothing to the score (as Elasticsearch's filter context)."""
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    for field, values in filters:
+        clauses.append((Must, tantivy.Query.term_set_query(schema, field, values)))
+    for field, lo, hi in ranges:
+        clauses.append((Must, tantivy.Query.range_query(
+            schema, field, tantivy.FieldType.Integer, lo, hi)))
+    if exclude_ids:
+        if not clauses:
+            clauses.append((Must, tantivy.Query.all_query()))
+        clauses.append((MustNot, tantivy.Query.term_set_query(schema, "id", list(exclude_ids))))
+    if not clauses:
+        return None
+    return tantivy.Query.const_score_query(tantivy.Query.boolean_query(clauses), 0.0)
+
+
+def combine(query: tantivy.Query, *filters: tantivy.Query | None) -> tantivy.Query:
+    rest = [f for f in filters if f is not None]
+    if not rest:
+        return query
+    return tantivy.Query.boolean_query([(Must, query), *((Must, f) for f in rest)])
 
 
 def compile_request(schema: tantivy.Schema, tree: Node, request: SearchRequest) -> tantivy.Query:
-    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = [(Must, compile_node(schema, tree))]
-    filters = dict(request.filters)
-    filters.setdefault("is_report", ["true"])
-    for name, values in filters.items():
-        if not values or (name in BOOL_FILTERS and values == ["any"]):
-            continue
-        if name in KEYWORD_FILTERS or name in BOOL_FILTERS:
-            clauses.append((Must, _one_of(schema, name, values)))
-    if request.report_year:
-        lo, hi = request.report_year
-        clauses.append((Must, tantivy.Query.range_query(
-            schema, "report_year", tantivy.FieldType.Integer,
-            lo if lo is not None else -(2**62), hi if hi is not None else 2**62,
-        )))
-    if request.publish_date:
-        lo_d, hi_d = request.publish_date
-        clauses.append((Must, tantivy.Query.range_query(
-            schema, "publish_day", tantivy.FieldType.Integer,
-            _day(lo_d) if lo_d else 0, _day(hi_d) if hi_d else 99999999,
-        )))
-    return tantivy.Query.boolean_query(clauses)
-
-
-def _day(date: str) -> int:
-    return int(date.replace("-", ""))
+    """The query and every filter of the request (is_report=true unless asked otherwise)."""
+    return combine(
+        compile_node(schema, tree),
+        filter_query(schema, plan.keyword_filters(request), plan.int_ranges(request),
+                     request.exclude_ids),
+    )

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fazhi_shared.text.normalize import fold_width
+
 QUERY_FIELDS = ("title", "issuer", "text")
 
 
@@ -61,6 +63,8 @@ Node = Term | Phrase | And | Or | Not | MatchAll
 
 _SPECIAL = set('()":')
 _SPACES = " \t\r\n\u3000"
+_QUOTES = '"“”＂'
+_BREAKS = "()（）" + _QUOTES
 
 
 @dataclass
@@ -84,9 +88,9 @@ def _lex(q: str) -> list[_Tok]:
         elif c in ")）":
             out.append(_Tok("RPAREN", c, i))
             i += 1
-        elif c in '"“”':
+        elif c in _QUOTES:
             end = i + 1
-            while end < n and q[end] not in '"“”':
+            while end < n and q[end] not in _QUOTES:
                 end += 1
             if end >= n:
                 raise QuerySyntaxError("unclosed quote", i)
@@ -97,7 +101,7 @@ def _lex(q: str) -> list[_Tok]:
             i += 1
         else:
             start = i
-            while i < n and q[i] not in _SPACES and q[i] not in '()（）"“”':
+            while i < n and q[i] not in _SPACES and q[i] not in _BREAKS:
                 if q[i] in ":：" and i > start:
                     break
                 i += 1
@@ -202,7 +206,9 @@ class _Parser:
 
 
 def parse_query(q: str | None) -> Node:
-    return _Parser(q or "").parse()
+    """Parse a query; full-width letters, digits and spaces are folded first (positions in
+    errors still point into the query as typed, since folding keeps the length)."""
+    return _Parser(fold_width(q or "")).parse()
 
 
 def positive_texts(node: Node) -> list[str]:

@@ -75,7 +75,8 @@ HEADER_ZONE = 12
 
 
 def drop_noise_lines(text: str) -> tuple[str, dict[str, str]]:
-    """Remove noise lines; return the kept text and metadata read from publication lines.
+    """Remove noise lines; return the kept text and metadata read from the noise lines
+    (publication date, source, author; the first one found wins).
 
     In the first lines of a page a line repeated (title printed twice) is dropped as well.
     """
@@ -87,8 +88,7 @@ def drop_noise_lines(text: str) -> tuple[str, dict[str, str]]:
         if not stripped:
             continue
         if is_noise(stripped):
-            if len(kept) < HEADER_ZONE:
-                _meta_from_line(stripped, meta)
+            _meta_from_line(stripped, meta)
             continue
         if len(kept) < HEADER_ZONE and len(stripped) <= 120:
             if stripped in seen_header:

@@ -127,33 +127,33 @@ def outline(text: str, doc_type: str | None = None) -> list[Section]:
         kind = _implicit_kind(line) if found else None
         if kind is not None:
             found.append((start, -1, _heading_text(line), kind))
-    ranks = sorted({rank for _s, rank, _h, _k in found if rank >= 0})
-    level_of = {rank: i + 1 for i, rank in enumerate(ranks)}
-    top = 1
-
+    top_rank = min((rank for _s, rank, _h, _k in found if rank >= 0), default=0)
     plan_doc = doc_type in ("work_plan", "implementation_plan") or (
         doc_type is None and _looks_like_plan(text)
     )
     report = doc_type == "annual_report" or (doc_type is None and _looks_like_report(text))
     sections: list[Section] = []
-    stack: list[Section] = []
+    # Open sections with their marker rank; a heading closes every open one of its rank or deeper.
+    stack: list[tuple[int, Section]] = []
     seen_late_part = False
     for start, rank, heading, implicit in found:
         if implicit is not None:
-            current_top = next((s for s in stack if s.level == top), None)
-            if current_top is not None and (
-                current_top.kind == implicit or current_top.start == start
+            current_top = stack[0][1] if stack else None
+            if current_top is not None and current_top.kind == implicit:
+                continue
+            # The first paragraph under a bare heading line belongs to that heading.
+            last = stack[-1][1] if stack else None
+            if (
+                last is not None
+                and last.start + len(last.heading) + 1 >= start
+                and not re.search(r"[。；！？]$", last.heading)
             ):
                 continue
-            # A paragraph right after its heading belongs to that heading.
-            if stack and stack[-1].start + len(stack[-1].heading) + 1 >= start:
-                continue
-            level = top
-        else:
-            level = level_of[rank]
-        while stack and stack[-1].level >= level:
+            rank = top_rank
+        while stack and stack[-1][0] >= rank:
             stack.pop()
-        parent = stack[-1] if stack else None
+        parent = stack[-1][1] if stack else None
+        level = len(stack) + 1
         if plan_doc:
             kind = "plans"
         else:
@@ -165,11 +165,11 @@ def outline(text: str, doc_type: str | None = None) -> list[Section]:
                     kind = "achievements"
                 else:
                     kind = "other"
-        if level == top and kind in ("problems", "plans"):
+        if level == 1 and kind in ("problems", "plans"):
             seen_late_part = True
         section = Section(kind=kind, heading=heading, level=level, start=start, end=len(text))  # type: ignore[arg-type]
         sections.append(section)
-        stack.append(section)
+        stack.append((rank, section))
     # Each section ends where the next one of the same or a higher level begins.
     for i, section in enumerate(sections):
         for later in sections[i + 1:]:

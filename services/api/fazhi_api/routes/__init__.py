@@ -1,6 +1,6 @@
 """Every router of the API; a new area of the API adds its router here."""
 
-from fazhi_api.routes import deadletters, documents, health, ingest, search
+from fazhi_api.routes import deadletters, documents, health, ingest, search, sources
 
 ROUTERS = [
     health.router,
@@ -8,4 +8,5 @@ ROUTERS = [
     documents.router,
     ingest.router,
     deadletters.router,
+    sources.router,
 ]

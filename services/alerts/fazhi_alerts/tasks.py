@@ -1,22 +1,68 @@
-"""alerts.match: receives every committed document (matching saved searches comes next)."""
+"""alerts.match: match a committed document against the alerts; deliver.webhook: one attempt."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from fazhi_alerts.celery_app import app
+from fazhi_alerts.delivery import run_delivery
+from fazhi_alerts.matcher import Matcher, make_matcher
+from fazhi_alerts.notify import notify_document
 from fazhi_shared.celery_base import PipelineTask
-from fazhi_shared.stores.redis import KEY_PREFIX, redis_client
-from fazhi_shared.tasks import AlertsPayload, TaskName
+from fazhi_shared.producer import send
+from fazhi_shared.search import open_backend
+from fazhi_shared.search.base import SearchBackend
+from fazhi_shared.settings import Settings
+from fazhi_shared.stores.alerts import AlertStore
+from fazhi_shared.stores.deliveries import DeliveryStore
+from fazhi_shared.stores.redis import redis_client
+from fazhi_shared.tasks import AlertsPayload, DeliverPayload, TaskName
 
 log = logging.getLogger(__name__)
-RECEIVED_KEY = KEY_PREFIX + "alerts:received"
+_lock = threading.Lock()
+_state: dict[str, Any] = {}
+
+
+def _shared() -> tuple[Settings, SearchBackend, AlertStore, DeliveryStore, Matcher]:
+    """Per-process clients, built on first use (never at import)."""
+    with _lock:
+        if not _state:
+            settings: Settings = app.conf.fazhi_settings
+            client = redis_client(settings)
+            alerts = AlertStore(client)
+            _state.update(
+                settings=settings, backend=open_backend(settings), alerts=alerts,
+                deliveries=DeliveryStore(client), matcher=make_matcher(settings, alerts),
+            )
+        s = _state
+        return s["settings"], s["backend"], s["alerts"], s["deliveries"], s["matcher"]
 
 
 @app.task(name=TaskName.ALERTS_MATCH.value, base=PipelineTask, bind=True)
-def match(self: PipelineTask, payload: dict[str, Any]) -> None:
+def match(self: PipelineTask, payload: dict[str, Any]) -> int:
     job = AlertsPayload.model_validate(payload)
-    # Records the hand-off so it can be observed; matching saved searches builds on it.
-    redis_client(self.app.conf.fazhi_settings).hset(RECEIVED_KEY, job.document_id, job.content_sha256)
-    log.info("document %s ready for alert matching (changed=%s)", job.document_id, job.changed)
+    if not job.changed:
+        return 0  # the same content was indexed before: its alerts were notified then
+    settings, backend, _alerts, deliveries, matcher = _shared()
+    doc = backend.get(job.document_id)
+    if doc is None:
+        log.info("document %s is gone; nothing to match", job.document_id)
+        return 0
+    matched = matcher.match([doc]).get(doc.id, [])
+    to_send = notify_document(doc, matched, settings, deliveries)
+    for delivery_id, alert_id in to_send:
+        send(self.app, TaskName.DELIVER_WEBHOOK,
+             DeliverPayload(alert_id=alert_id, document_id=doc.id, delivery_id=delivery_id))
+    log.info("document %s matched %d alerts, %d deliveries", doc.id, len(matched), len(to_send))
+    return len(to_send)
+
+
+@app.task(name=TaskName.DELIVER_WEBHOOK.value, base=PipelineTask, bind=True)
+def deliver(self: PipelineTask, payload: dict[str, Any]) -> str:
+    job = DeliverPayload.model_validate(payload)
+    settings, _backend, alerts, deliveries, _matcher = _shared()
+    outcome = run_delivery(job.delivery_id, settings, alerts, deliveries)
+    log.info("delivery %s (alert %s): %s", job.delivery_id, job.alert_id, outcome)
+    return outcome

@@ -1,6 +1,15 @@
 """Every router of the API; a new area of the API adds its router here."""
 
-from fazhi_api.routes import deadletters, documents, health, ingest, search, sources
+from fazhi_api.routes import (
+    alerts,
+    deadletters,
+    deliveries,
+    documents,
+    health,
+    ingest,
+    search,
+    sources,
+)
 
 ROUTERS = [
     health.router,
@@ -8,5 +17,7 @@ ROUTERS = [
     documents.router,
     ingest.router,
     deadletters.router,
+    alerts.router,
+    deliveries.router,
     sources.router,
 ]

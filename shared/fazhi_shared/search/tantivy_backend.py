@@ -261,8 +261,15 @@ class TantivyBackend(SearchBackend):
                 "documents": self.count()}
 
     def doc_freqs(self, field: str, terms: list[str]) -> tuple[int, dict[str, int]]:
+        # Counted by queries, not the term dictionary, so deleted documents do not count
+        # (as in Elasticsearch's answer).
         searcher = self._searcher()
-        return int(searcher.num_docs), {t: int(searcher.doc_freq(field, t)) for t in terms}
+        counts = {
+            t: int(searcher.search(tantivy.Query.term_query(self.schema, field, t), 1,  # type: ignore[attr-defined]
+                                   count=True).count or 0)
+            for t in terms
+        }
+        return int(searcher.num_docs), counts
 
     def iter_documents(self) -> Iterator[Document]:
         searcher = self._searcher()

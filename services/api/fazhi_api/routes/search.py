@@ -1,4 +1,4 @@
-"""GET /v1/search: full-text and faceted search over the documents."""
+"""GET /v1/search: full-text and faceted search over the documents (docs/search.md)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,18 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query
 
 from fazhi_api.deps import BackendDep
-from fazhi_shared.search.base import BOOL_FILTERS, KEYWORD_FILTERS, SearchRequest, SearchResponse
+from fazhi_shared.search.base import (
+    BOOL_FILTERS,
+    FACETS,
+    KEYWORD_FILTERS,
+    SearchRequest,
+    SearchResponse,
+)
 
 router = APIRouter(prefix="/v1", tags=["search"])
 _YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*(?:\.\.|~)\s*(\d{4})?\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INDICATOR = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def parse_year(value: str | None) -> tuple[int | None, int | None] | None:
@@ -23,7 +30,7 @@ def parse_year(value: str | None) -> tuple[int | None, int | None] | None:
         year = int(value)
         return year, year
     m = _YEAR_RANGE.match(value)
-    if not m:
+    if not m or not (m.group(1) or m.group(2)):
         raise HTTPException(400, f"report_year must be YYYY or YYYY..YYYY, not {value!r}")
     return (int(m.group(1)) if m.group(1) else None, int(m.group(2)) if m.group(2) else None)
 
@@ -34,19 +41,39 @@ def _date(value: str | None, name: str) -> str | None:
     return value
 
 
+def parse_facets(values: list[str]) -> tuple[str, ...]:
+    """Repeatable or comma-separated names; none given: every facet; `none`: no facets."""
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    if not names:
+        return FACETS
+    if names == ["none"]:
+        return ()
+    unknown = sorted(set(names) - set(FACETS))
+    if unknown:
+        raise HTTPException(400, f"unknown facets {unknown}; facets: {list(FACETS)}")
+    return tuple(dict.fromkeys(names))
+
+
 def build_request(
     q: str, filters: dict[str, list[str]], report_year: str | None, date_from: str | None,
-    date_to: str | None, sort: str, size: int, cursor: str | None,
+    date_to: str | None, sort: str, size: int, cursor: str | None, *,
+    facets: tuple[str, ...] = (), facet_size: int = 20, stats: tuple[str, ...] = (),
+    collapse: bool = True,
 ) -> SearchRequest:
     for name in BOOL_FILTERS:
         for value in filters.get(name, []):
             if value not in ("true", "false", "any"):
                 raise HTTPException(400, f"{name} must be true, false or any, not {value!r}")
+    for name in stats:
+        if not _INDICATOR.match(name):
+            raise HTTPException(400, f"stats takes indicator names such as "
+                                     f"admin_litigation_cases, not {name!r}")
     dates = (_date(date_from, "publish_date_from"), _date(date_to, "publish_date_to"))
     return SearchRequest(
         q=q, filters={k: v for k, v in filters.items() if v}, report_year=parse_year(report_year),
         publish_date=dates if any(dates) else None, sort=sort,  # type: ignore[arg-type]
-        size=size, cursor=cursor,
+        size=size, cursor=cursor, facets=facets, facet_size=facet_size, stats=stats,
+        collapse=collapse,
     )
 
 
@@ -56,14 +83,16 @@ StrList = Annotated[list[str], Query()]
 @router.get("/search", response_model=SearchResponse, summary="Search documents")
 def search(
     backend: BackendDep,
-    q: Annotated[str, Query(max_length=1000, description="Query (see the README's query language)")] = "",
+    q: Annotated[str, Query(max_length=1000, description="Query; see docs/search.md "
+                            "(words, \"phrases\", AND/OR/NOT, (), title:/issuer:/text:). "
+                            "Empty: every document.")] = "",
     province: StrList = [],  # noqa: B006 - FastAPI copies defaults per request
     city: StrList = [],  # noqa: B006
     county: StrList = [],  # noqa: B006
     adcode: StrList = [],  # noqa: B006
-    level: StrList = [],  # noqa: B006
+    level: Annotated[list[str], Query(description="province, prefecture or county")] = [],  # noqa: B006
     issuer: StrList = [],  # noqa: B006
-    issuer_kind: StrList = [],  # noqa: B006
+    issuer_kind: Annotated[list[str], Query(description="government or department")] = [],  # noqa: B006
     doc_type: StrList = [],  # noqa: B006
     topics: StrList = [],  # noqa: B006
     cited: StrList = [],  # noqa: B006
@@ -71,12 +100,20 @@ def search(
     has_indicator: StrList = [],  # noqa: B006
     is_report: Annotated[str, Query(description="true (default), false or any")] = "true",
     on_time: Annotated[str | None, Query(description="true or false")] = None,
-    report_year: Annotated[str | None, Query(description="YYYY or YYYY..YYYY")] = None,
-    publish_date_from: str | None = None,
-    publish_date_to: str | None = None,
-    sort: Annotated[Literal["relevance", "date"], Query()] = "relevance",
+    report_year: Annotated[str | None, Query(description="YYYY or YYYY..YYYY (open ends: 2019..)")] = None,
+    publish_date_from: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
+    publish_date_to: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
+    sort: Annotated[Literal["relevance", "date"], Query(
+        description="relevance (BM25, title and issuer boosted) or date (newest first); "
+        "an empty query is always in date order")] = "relevance",
     size: Annotated[int, Query(ge=0, le=100)] = 10,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    facets: Annotated[list[str], Query(description=f"Facets to count (default all): {', '.join(FACETS)}; "
+                                       "`none` for none")] = [],  # noqa: B006
+    facet_size: Annotated[int, Query(ge=1, le=500, description="Values per facet (top N)")] = 20,
+    stats: Annotated[list[str], Query(description="Indicator names: min/avg/max/sum over the "
+                                      "matching documents")] = [],  # noqa: B006
+    collapse: Annotated[bool, Query(description="Hide near-duplicates behind their first copy")] = True,
 ) -> SearchResponse:
     filters = {
         "province": province, "city": city, "county": county, "adcode": adcode, "level": level,
@@ -85,5 +122,9 @@ def search(
         "is_report": [is_report], "on_time": [on_time] if on_time else [],
     }
     assert set(filters) == set(KEYWORD_FILTERS) | set(BOOL_FILTERS)
-    request = build_request(q, filters, report_year, publish_date_from, publish_date_to, sort, size, cursor)
+    request = build_request(
+        q, filters, report_year, publish_date_from, publish_date_to, sort, size, cursor,
+        facets=parse_facets(facets), facet_size=facet_size,
+        stats=tuple(dict.fromkeys(s for v in stats for s in v.split(",") if s)), collapse=collapse,
+    )
     return backend.search(request)

@@ -59,7 +59,8 @@ _META_DATE = re.compile(_WEB_DATE)
 _META_AUTHOR = re.compile(r"(?:作者|撰稿|撰稿人)\s*[:：]\s*([^\s|【】]+)")
 
 
-def _meta_from_line(line: str, meta: dict[str, str]) -> None:
+def meta_from_line(line: str, meta: dict[str, str]) -> None:
+    """Publication date, source and author of a publication line, unless already known."""
     m = _META_DATE.search(line)
     if m and "PubDate" not in meta:
         meta["PubDate"] = m.group(0)
@@ -88,7 +89,7 @@ def drop_noise_lines(text: str) -> tuple[str, dict[str, str]]:
         if not stripped:
             continue
         if is_noise(stripped):
-            _meta_from_line(stripped, meta)
+            meta_from_line(stripped, meta)
             continue
         if len(kept) < HEADER_ZONE and len(stripped) <= 120:
             if stripped in seen_header:

@@ -15,6 +15,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from fazhi_shared.text.clean import is_noise, meta_from_line
+
 META_NAMES = {
     "sitename": "SiteName",
     "articletitle": "ArticleTitle",
@@ -192,6 +194,13 @@ def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
     page_text = _block_text(root)
     page_lines = [ln.strip() for ln in page_text.split("\n") if ln.strip()]
     meta.update(info_table(page_lines))
+    # Publication lines around the body (发布时间：… 来源：… 点击数：…) when meta tags are missing.
+    line_meta: dict[str, str] = {}
+    for line in page_lines:
+        if len(line) <= 120 and is_noise(line):
+            meta_from_line(line, line_meta)
+    for key, value in line_meta.items():
+        meta.setdefault(key, value)
 
     hanweb = _HANWEB.search(html)
     if hanweb:

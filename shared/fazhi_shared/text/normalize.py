@@ -81,7 +81,7 @@ _SENTENCE_END_SPACE = re.compile(r"(?<=[。！？；])[ \t]+(?=\S)|(?<=[。！�
 _HEADING_AFTER_SPACE = re.compile(
     r"(?<=[\u4e00-\u9fff：:，,。；])[ \t]+(?=" + HEADING_START + r")"
 )
-_SPACES = re.compile(r"[ \t\r]+")
+_SPACES = re.compile(r"[ \t\r\u3000\xa0]+")
 # Characters spaced out for layout (法 治 政 府 建 设): three or more single CJK characters each
 # separated by one space. Other spaces between CJK characters separate fields (来源：x 时间：y)
 # and stay.
@@ -139,7 +139,8 @@ def rejoin_wrapped(text: str) -> str:
         if ends or short or _HEADING_RE.match(line):
             out.append(line)
         else:
-            joiner = " " if prev[-1:].isascii() and line[:1].isascii() else ""
+            a, b = prev[-1:], line[:1]
+            joiner = " " if a.isascii() and b.isascii() and a.isalpha() and b.isalpha() else ""
             out[-1] = prev + joiner + line
     return "\n".join(out)
 

@@ -29,7 +29,6 @@ _MARKERS = (
     (5, re.compile(rf"^[{_NUM}]{{1,3}}是")),
 )
 _FIRST_SENTENCE = re.compile(r"^.+?(?:[。！？；]|$)")
-SHORT_HEADING = 60
 MAX_HEADING = 80
 
 _LEADERSHIP = re.compile(
@@ -67,11 +66,11 @@ def _marker(line: str) -> tuple[int, int] | None:
 
 
 def _heading_text(line: str) -> str:
-    if len(line) <= SHORT_HEADING:
-        return line
+    """The heading line itself, or the first sentence of a paragraph that opens with one."""
     m = _FIRST_SENTENCE.match(line[: MAX_HEADING + 1])
-    head = m.group(0) if m else line
-    return head[:MAX_HEADING]
+    if m and m.end() < len(line):
+        return m.group(0)[:MAX_HEADING]
+    return line[:MAX_HEADING]
 
 
 def classify(heading: str) -> str | None:

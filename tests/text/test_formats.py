@@ -1,0 +1,146 @@
+"""Attachments: PDF with a text layer, scanned PDF, DOCX, legacy OLE, images, unknown binary.
+
+PDFs are drawn with reportlab and its bundled CJK font (STSong-Light), DOCX written with
+python-docx, both at test time; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from fazhi_shared.text import read_page
+from fazhi_shared.text.formats import OLE_MAGIC, sniff
+from fazhi_shared.text.structure import outline
+
+REPORT = [
+    "关于2022年度法治政府建设情况的报告",
+    "2022年，全市深入学习贯彻习近平法治思想，法治政府建设取得新成效。现将有关情况报告如下。",
+    "一、主要举措和成效",
+    "全年共收到行政复议申请562件，受理498件，审结470件，行政机关负责人出庭应诉率达100%。",
+    "二、存在的不足",
+    "基层执法队伍专业化水平有待提高。",
+    "三、2023年工作安排",
+    "持续深化行政复议体制改革，推进“互联网+监管”。",
+]
+
+
+def _pdf(lines: list[str], *, text: bool = True, wrap: int = 0) -> bytes:
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setTitle("法治政府建设报告")
+    y = 800
+    for line in lines:
+        chunks = [line[i:i + wrap] for i in range(0, len(line), wrap)] if wrap else [line]
+        for chunk in chunks:
+            if text:
+                c.setFont("STSong-Light", 12)
+                c.drawString(50, y, chunk)
+            else:  # a scan: only shapes, no text layer
+                c.rect(50, y, 12 * len(chunk), 10, fill=1)
+            y -= 18
+    c.drawString(280, 40, "- 1 -") if text else None
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _docx(lines: list[str]) -> bytes:
+    document = docx.Document()
+    document.core_properties.title = lines[0]
+    for line in lines:
+        document.add_paragraph(line)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "行政复议申请"
+    table.cell(0, 1).text = "562件"
+    table.cell(1, 0).text = "出庭应诉率"
+    table.cell(1, 1).text = "100%"
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def test_pdf_text_layer() -> None:
+    page = read_page(_pdf(REPORT), url="http://example.gov.cn/fj/report.htm")
+    assert page.format == "pdf"
+    assert page.status == "ok"
+    lines = page.text.split("\n")
+    assert lines[0] == REPORT[0]
+    assert REPORT[3] in lines
+    assert "- 1 -" not in page.text and "1" != lines[-1]
+    assert [s.kind for s in outline(page.text)] == ["achievements", "problems", "plans"]
+
+
+def test_pdf_wrapped_lines_are_rejoined() -> None:
+    page = read_page(_pdf(REPORT, wrap=30))
+    lines = page.text.split("\n")
+    assert REPORT[1] in lines
+    assert REPORT[3] in lines
+    assert "一、主要举措和成效" in lines
+
+
+def test_scanned_pdf_needs_ocr() -> None:
+    page = read_page(_pdf(REPORT, text=False), content_type="application/pdf")
+    assert page.format == "pdf"
+    assert page.status == "needs_ocr"
+    assert page.text == ""
+    assert any("OCR" in w for w in page.warnings)
+
+
+def test_docx_detected_by_content() -> None:
+    body = _docx(REPORT)
+    assert sniff(body, "application/octet-stream", "http://example.gov.cn/download.jsp?id=3") == "docx"
+    page = read_page(body, content_type="application/octet-stream")
+    assert page.format == "docx"
+    assert page.status == "ok"
+    lines = page.text.split("\n")
+    assert lines[: len(REPORT)] == REPORT
+    assert "行政复议申请 562件" in lines
+    assert page.html_title == REPORT[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "fmt"),
+    [
+        (OLE_MAGIC + bytes(504) + "法治政府建设".encode("utf-16-le") * 50, "unsupported", "ole"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "needs_ocr", "image"),
+        (b"\xff\xd8\xff\xe0" + bytes(100), "needs_ocr", "image"),
+        (bytes(range(256)) * 8, "unsupported", "binary"),
+        (b"PK\x03\x04" + bytes(200), "unsupported", "zip"),
+        (b"%PDF-1.4\n% broken\n1 0 obj << >> endobj\n", "unsupported", "pdf"),
+        (b"{\\rtf1\\ansi hello}", "unsupported", "rtf"),
+    ],
+    ids=["doc-wps-ole", "png", "jpeg", "binary", "zip", "broken-pdf", "rtf"],
+)
+def test_unsupported_formats_get_a_status(body: bytes, status: str, fmt: str) -> None:
+    page = read_page(body, content_type="application/msword", url="http://x.gov.cn/a.doc")
+    assert page.status == status
+    assert page.format == fmt
+    assert page.text == ""
+    assert page.warnings
+
+
+def test_pdf_served_with_html_extension_and_type() -> None:
+    page = read_page(_pdf(REPORT), content_type="text/html; charset=utf-8", url="http://x.gov.cn/a.html")
+    assert page.format == "pdf"
+    assert page.status == "ok"
+
+
+def test_plain_text_goes_through_noise_removal() -> None:
+    body = "当前位置：首页 > 通知公告\n关于法治政府建设的报告\n【打印】【关闭窗口】\n全年受理行政复议案件12件。\n".encode("gbk")
+    page = read_page(body, content_type="text/plain")
+    assert page.format == "text"
+    assert page.text == "关于法治政府建设的报告\n全年受理行政复议案件12件。"
+
+
+def test_empty_body() -> None:
+    page = read_page(b"<html><body><div id='zoom'></div></body></html>")
+    assert page.status == "empty"
+    assert read_page(b"").status == "empty"

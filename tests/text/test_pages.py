@@ -1,0 +1,137 @@
+"""HTML fixtures as sites serve them: TRS, Hanweb, 政务公开 table, GBK, GB18030, wrong charsets,
+traditional rendering, full-width digits, a body on one line, a page without a known container."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fazhi_shared.text import read_page
+from fazhi_shared.text.structure import outline
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+NOISE = ("扫一扫", "字号", "点击数", "浏览次数", "关闭", "打印", "当前位置", "责编", "分享", "版权所有",
+         "首页", "收藏", "网站标识码", "技术支持", "政务公开", "新闻中心", "繁体", "主办")
+
+
+def page(name: str, content_type: str | None = None):  # type: ignore[no-untyped-def]
+    return read_page((PAGES / name).read_bytes(), content_type=content_type, url=f"http://example.gov.cn/{name}")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PAGES.glob("*.html")))
+def test_no_noise_left(name: str) -> None:
+    result = page(name, "text/html; charset=utf-8" if name.startswith("header_utf8") else None)
+    assert result.status == "ok"
+    assert result.format == "html"
+    for line in result.text.split("\n"):
+        for word in NOISE:
+            assert word not in line or len(line) > 30, (name, line)
+
+
+def test_trs_gbk_page() -> None:
+    result = page("trs_gbk.html")
+    assert result.encoding == "gb18030"  # declared gb2312, read as its superset
+    assert result.body_source == "container"
+    assert "张喆" in result.text  # 喆 is in GBK, not in GB2312
+    assert result.meta["ArticleTitle"] == "关于2022年度法治政府建设情况的报告"
+    assert result.meta["PubDate"] == "2023-03-28 09:12"
+    assert result.meta["ContentSource"] == "市司法局"
+    assert result.meta["SiteName"] == "某市司法局"
+    assert result.meta["ColumnName"] == "通知公告"
+    assert result.html_title == "关于2022年度法治政府建设情况的报告_通知公告_某市司法局"
+    lines = result.text.split("\n")
+    assert lines[0].startswith("2022年，在市委、市政府的坚强领导下")
+    assert "（一）深化“放管服”改革。全面推行证照分离改革，“一网通办”事项达到1286项，行政许可事项压减30%。" in lines
+    assert len(lines) == 8
+    assert ".TRS_Editor" not in result.text
+    kinds = [(s.level, s.kind) for s in outline(result.text)]
+    assert kinds == [(1, "achievements"), (2, "achievements"), (2, "achievements"),
+                     (1, "problems"), (2, "problems"), (1, "plans")]
+
+
+def test_hanweb_markers() -> None:
+    result = page("hanweb_utf8.html")
+    assert result.body_source == "hanweb"
+    lines = result.text.split("\n")
+    assert lines[0] == "市人民政府："
+    assert lines[-2:] == ["某县人民政府", "2022年3月25日"]  # the signature stays
+    assert "1.深化行政复议体制改革。" in lines
+    sections = outline(result.text)
+    assert [s.kind for s in sections if s.level == 1] == ["achievements", "problems", "plans"]
+    assert sections[1].kind == "leadership"
+
+
+def test_zwgk_info_table() -> None:
+    result = page("zwgk_table.html")
+    assert result.meta["索引号"] == "11520000MB1A23456X/2024-00321"
+    assert result.meta["发布机构"] == "某省人民政府办公厅"
+    assert result.meta["生成日期"] == "2024-03-29"
+    assert result.meta["文号"] == "某府函〔2024〕15号"
+    assert "索引号" not in result.text
+    assert result.text.startswith("国务院：\n2023年，全省各级政府")
+    assert "受理7805件，审结7311件。行政机关负责人出庭应诉率达98.6%。" in result.text
+
+
+def test_gb18030_four_byte_characters() -> None:
+    result = page("gb18030.html")
+    assert result.encoding == "gb18030"
+    assert "㙟村、䶮山乡" in result.text
+    assert "𠮷祥社区" in result.text
+
+
+def test_meta_declares_gb2312_but_bytes_are_utf8() -> None:
+    result = page("wrong_declared_utf8.html")
+    assert result.encoding == "utf-8"
+    assert "实际以UTF-8保存" in result.text
+    assert any("wrong" in w for w in result.warnings)
+
+
+def test_header_declares_utf8_but_bytes_are_gbk() -> None:
+    result = page("header_utf8_body_gbk.html", "text/html; charset=UTF-8")
+    assert result.encoding == "gb18030"
+    assert "“证照分离”改革全覆盖" in result.text
+    assert any("wrong" in w for w in result.warnings)
+
+
+def test_traditional_rendering() -> None:
+    result = page("traditional.html")
+    assert result.traditional_source
+    assert result.meta["ArticleTitle"] == "某市2021年法治政府建设工作要点"
+    assert "各区市县政府要在党委领导下，谋划和落实好法治政府建设各项任务。" in result.text
+    assert "謀劃" not in result.text
+    assert [s.kind for s in outline(result.text, doc_type="work_plan")] == ["plans"] * 3
+
+
+def test_fullwidth_digits_and_chinese_punctuation() -> None:
+    result = page("fullwidth.html")
+    assert result.text.split("\n") == [
+        "2022年，全市共办理行政复议案件123件，综合纠错率达95.83%。",
+        "推进“互联网+监管”，APP注册用户达66万户。",
+    ]
+
+
+def test_one_line_body_becomes_paragraphs() -> None:
+    result = page("one_line.html")
+    lines = result.text.split("\n")
+    assert lines[:3] == [
+        "2020年，某区法治政府建设工作取得新进展。现将有关情况报告如下。",
+        "一、加强党对法治建设的领导，压实法治政府建设责任",
+        "一是统筹推进法治政府建设。严格法治政府建设情况报告制度。",
+    ]
+    assert "二、纵深推进依法行政" in lines
+    assert result.meta["PubDate"] == "2021-03-31"
+    top = [(s.kind, s.heading[:6]) for s in outline(result.text) if s.level == 1]
+    assert [k for k, _h in top] == ["achievements", "achievements", "problems", "plans"]
+
+
+def test_page_without_known_container() -> None:
+    result = page("no_container.html")
+    assert result.body_source == "density"
+    assert result.text.split("\n") == [
+        "2022年，我镇坚持以习近平法治思想为指导，扎实推进法治政府建设。",
+        "一、工作成效",
+        "全年开展法治宣传活动36场次，调处矛盾纠纷215件，调解成功率98%。",
+        "二、存在问题",
+        "法治宣传形式较为单一，群众参与度不高。",
+    ]

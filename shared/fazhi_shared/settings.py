@@ -80,8 +80,8 @@ class Settings(BaseSettings):
     )
     crawl_sources_file: Path | None = Field(
         None,
-        description="YAML registry of watched sources loaded into Redis when the crawler starts. "
-        "Unset: `seeds/sources.yaml` in the working directory when it exists.",
+        description="YAML registry of watched sources loaded into Redis when the crawler starts "
+        "(e.g. `seeds/sources.yaml`). Unset: none; sources come from `/v1/sources`.",
     )
     crawl_user_agent: str = Field(
         "FazhiWatch/0.1 (+https://github.com/fazhi-watch/fazhi-watch; rule-of-law report monitor)",

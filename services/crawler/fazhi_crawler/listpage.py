@@ -303,12 +303,23 @@ def _first(item: dict[str, Any], explicit: str | None, keys: tuple[str, ...]) ->
     return None
 
 
+_URLISH = re.compile(r"^(?:https?://|/|\./|\.\./)|\.(?:s?html?|jsp|php|aspx?|pdf|docx?)(?:\?|$)", re.I)
+
+
 def _json_item(item: dict[str, Any], url: str, sel: Selectors) -> Link | None:
     title = _first(item, sel.title, _TITLE_KEYS)
     href = _first(item, sel.url, _URL_KEYS)
+    strings = [v for v in item.values() if isinstance(v, str)]
+    # Lists built for a page's own script use any keys ({"t": …, "u": …}): read the values.
+    if not isinstance(title, str) and not sel.title:
+        title = next((v for v in strings if is_report_title(v, sel.title_pattern)), None)
+    if not isinstance(href, str) and not sel.url:
+        href = next((v for v in strings if _URLISH.search(v) and " " not in v), None)
     if not isinstance(title, str) or not isinstance(href, str):
         return None
     date = _first(item, sel.date, _DATE_KEYS)
+    if date is None and not sel.date:
+        date = next((v for v in strings if date_in(v)), None)
     link = _link(url, href, title, str(date) if date is not None else "")
     if link and link.date is None and isinstance(date, int | float) and date > 10**11:
         import datetime as dt

@@ -10,13 +10,12 @@ from fazhi_shared.stores.redis import redis_client
 from fazhi_shared.stores.sources import SourceStore
 
 log = logging.getLogger(__name__)
-DEFAULT_FILE = Path("seeds/sources.yaml")
 
 
 def registry_file(settings: Settings) -> Path | None:
-    if settings.crawl_sources_file:
-        return settings.crawl_sources_file
-    return DEFAULT_FILE if DEFAULT_FILE.exists() else None
+    # No implicit default: a stack started for tests or a demo must not start crawling the
+    # real government sites of seeds/sources.yaml unless asked to.
+    return settings.crawl_sources_file
 
 
 def load_registry(settings: Settings) -> list[str]:

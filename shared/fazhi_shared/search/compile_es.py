@@ -39,7 +39,7 @@ def compile_node(node: Node) -> Json:
         if not toks:
             return MATCH_ALL
         if len(toks) == 1:
-            return _any_field(PHRASE_FIELD_MAP[node.field], toks[0])
+            return _any_field(QUERY_FIELD_MAP[node.field], toks[0])  # one word
         return {"bool": {"should": [
             {"match_phrase": {f: {"query": " ".join(toks), "boost": FIELD_BOOSTS[f]}}}
             for f in PHRASE_FIELD_MAP[node.field]

@@ -39,7 +39,7 @@ def compile_node(schema: tantivy.Schema, node: Node) -> tantivy.Query:
         if not toks:
             return tantivy.Query.all_query()
         if len(toks) == 1:
-            return _any_field(schema, PHRASE_FIELD_MAP[node.field], toks[0])
+            return _any_field(schema, QUERY_FIELD_MAP[node.field], toks[0])  # one word
         return tantivy.Query.boolean_query(
             [
                 (Should, tantivy.Query.boost_query(tantivy.Query.phrase_query(schema, f, list[str | tuple[int, str]](toks)), FIELD_BOOSTS[f]))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import time
 from typing import Any
 
 from fazhi_shared.models import Document
+from fazhi_shared.text import segment
 from fazhi_shared.text.segment import sub_tokens, tokens
 
 # Text fields hold whitespace-joined tokens from our segmenter: engines split on spaces only.
@@ -57,6 +59,28 @@ def date_key(publish_date: str | None, doc_id: str) -> int:
     return (days << _ID_BITS) | ((1 << _ID_BITS) - 1 - id_key(doc_id))
 
 
+@functools.lru_cache(maxsize=200_000)
+def inner_words(token: str) -> tuple[str, ...]:
+    """Dictionary words inside a long token (行政执法 and 三项制度 inside 行政执法三项制度).
+    Search mode alone adds only 2- and 3-character words, so a query for 行政执法 would miss
+    a text where the segmenter kept the whole term."""
+    if len(token) < 3 or token.isascii():
+        return ()
+    words = segment._segmenter().cut_all(token)
+    return tuple(w for w in dict.fromkeys(words) if len(w) >= 2 and w != token)
+
+
+def sub_field(precise: list[str], extra: list[str]) -> str:
+    """The sub-word field: search-mode words plus every dictionary word inside a token."""
+    seen = set(precise)
+    out: list[str] = []
+    for word in (*extra, *(w for t in dict.fromkeys(precise) for w in inner_words(t))):
+        if word not in seen:
+            seen.add(word)
+            out.append(word)
+    return " ".join(out)
+
+
 def _bool(value: bool | None) -> str | None:
     return None if value is None else ("true" if value else "false")
 
@@ -72,12 +96,14 @@ def indicator_values(doc: Document) -> dict[str, float]:
 def index_fields(doc: Document, indexed_at: int | None = None) -> dict[str, Any]:
     """Flat field → value(s) mapping; lists are multi-valued, None is absent."""
     title = doc.title or ""
+    text_tokens = doc.tokens or tokens(doc.text)
+    title_tokens = tokens(title)
     return {
         "id": doc.id,
-        "text": " ".join(doc.tokens or tokens(doc.text)),
-        "text_sub": " ".join(doc.sub_tokens if doc.tokens else sub_tokens(doc.text)),
-        "title": " ".join(tokens(title)),
-        "title_sub": " ".join(sub_tokens(title)),
+        "text": " ".join(text_tokens),
+        "text_sub": sub_field(text_tokens, doc.sub_tokens if doc.tokens else sub_tokens(doc.text)),
+        "title": " ".join(title_tokens),
+        "title_sub": sub_field(title_tokens, sub_tokens(title)),
         "issuer_text": " ".join(tokens(doc.issuer or "")),
         "province": doc.region.province,
         "city": doc.region.city,

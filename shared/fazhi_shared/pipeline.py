@@ -62,6 +62,7 @@ def process(
         text=page.text,
         traditional_source=page.traditional_source,
     )
+    steps.add_page_headings(page, body)
     for step in EXTRACT_STEPS:
         step(doc, page)
     doc.sections = outline(doc.text, doc_type=doc.doc_type)

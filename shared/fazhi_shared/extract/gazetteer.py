@@ -57,6 +57,9 @@ class Gazetteer:
             if len(short) >= 2:
                 out.add(short)
             return out
+        wing = re.fullmatch(r"(.{2,4}?)(左|右)翼(前|中|后)旗", name)
+        if wing:  # 科尔沁右翼前旗 → 科右前旗
+            out.add(wing.group(1)[0] + wing.group(2) + wing.group(3) + "旗")
         m = self._autonomous.fullmatch(name) or self._ethnic_only.fullmatch(name)
         if m:
             base = m.group(1)

@@ -31,8 +31,11 @@ class Catalog:
     domain_of: dict[str, str]
 
 
+_ABOUT = r"(?:近|约|达|逾|超过|合计|共计|共)?\s*"
+
+
 def _expand(pattern: str) -> str:
-    return pattern.replace("{num}", rf"(?P<n>{NUM})").replace(
+    return pattern.replace("{num}", rf"{_ABOUT}(?P<n>{NUM})").replace(
         "{pct}", rf"(?:(?P<p>{_ARABIC})\s*%|百分之(?P<cn>{CN_NUM}(?:点[零〇一二三四五六七八九]+)?))"
     )
 
@@ -69,10 +72,16 @@ def _value(m: re.Match[str]) -> float | None:
     return None
 
 
-def _domain_at(cat: Catalog, sentence: str, pos: int) -> str | None:
+def _domain_at(cat: Catalog, sentence: str, pos: int, end: int) -> str | None:
+    """The subject of the number at `pos`: the last domain word before it, else one right
+    after the match (共受理187件行政复议案件)."""
     last = None
     for m in cat.domain_words.finditer(sentence, 0, pos):
         last = cat.domain_of[m.group(0)]
+    if last is None:
+        after = cat.domain_words.search(sentence, end, end + 8)
+        if after:
+            last = cat.domain_of[after.group(0)]
     return last
 
 
@@ -89,7 +98,7 @@ def extract(text: str) -> list[Indicator]:
                 num_start = m.start("n") if m.groupdict().get("n") else m.start()
                 if any(s < m.end() and num_start < e for s, e in taken):
                     continue
-                if rule.domain and _domain_at(cat, sentence, num_start) != rule.domain:
+                if rule.domain and _domain_at(cat, sentence, num_start, m.end()) != rule.domain:
                     continue
                 value = _value(m)
                 if value is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fazhi_shared.extract.gazetteer import MUNICIPALITIES, Gazetteer, Place, gazetteer
 from fazhi_shared.models import Region
 
-_GOV = r"(?:人民政府|政府)"
+_GOV = r"(?:人民政府|政府|行政公署|行署)"
 _DEPT = (
     r"(?:人民政府办公厅|人民政府办公室|政府办公室|政府办|办公厅|办公室|司法厅|司法局|厅|局|委员会|委|"
     r"管理委员会|管委会|中心|署|院|处|办)"

@@ -13,6 +13,7 @@ from fazhi_shared.extract import (
     dates,
     dedup,
     genre,
+    heading,
     region,
 )
 from fazhi_shared.extract import indicators as _indicators
@@ -23,13 +24,23 @@ from fazhi_shared.models import Document, Span
 from fazhi_shared.text.page import PageContent
 
 
+def add_page_headings(page: PageContent, body: bytes) -> None:
+    """Headings outside the body container, for pages whose text lacks a title line."""
+    if page.format != "html" or _title.title_in_text(page.meta, page.text):
+        return
+    headings = heading.page_heading(body, page.encoding)
+    if headings:
+        page.meta["PageHeadings"] = "\n".join(headings)
+
+
 def _evidence(doc: Document, field: str, span: tuple[int, int] | None) -> None:
     if span is not None:
         doc.evidence[field] = Span(start=span[0], end=span[1])
 
 
 def title(doc: Document, page: PageContent) -> None:
-    doc.title = _title.title(page.meta, page.html_title, doc.text)
+    headings = page.meta.get("PageHeadings", "").split("\n") if page.meta.get("PageHeadings") else []
+    doc.title = _title.title(page.meta, page.html_title, doc.text, headings)
     _evidence(doc, "title", _title.find_span(doc.title, doc.text))
 
 

@@ -34,16 +34,36 @@ def _plausible(line: str, sites: set[str]) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]{4}", line))
 
 
-def title(meta: dict[str, str], html_title: str | None, text: str) -> str | None:
+def _heading_like(line: str) -> bool:
+    """An outline heading (一、… （一）… 1.…) is not the title."""
+    return bool(re.match(r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])", line))
+
+
+def title_in_text(meta: dict[str, str], text: str) -> str | None:
     sites = _site_names(meta)
     article = _clean(meta.get("ArticleTitle", ""))
     if article and _plausible(article, sites):
         return article
+    for line in text.split("\n")[:15]:
+        line = _clean(line)
+        if _plausible(line, sites) and _TITLE_WORDS.search(line) and not _heading_like(line):
+            return line if len(line) <= 80 else None
+    return None
+
+
+def title(
+    meta: dict[str, str], html_title: str | None, text: str, headings: list[str] | None = None
+) -> str | None:
+    sites = _site_names(meta)
+    found = title_in_text(meta, text)
+    if found:
+        return found
+    for heading in headings or []:
+        heading = _clean(heading)
+        if _plausible(heading, sites) and _TITLE_WORDS.search(heading) and not _heading_like(heading):
+            return heading
     lines = [_clean(line) for line in text.split("\n")[:15]]
-    candidates = [line for line in lines if _plausible(line, sites)]
-    for line in candidates:
-        if _TITLE_WORDS.search(line) and len(line) <= 80:
-            return line
+    candidates = [line for line in lines if _plausible(line, sites) and not _heading_like(line)]
     if html_title:
         parts = [p for p in _SPLIT.split(html_title) if _plausible(_clean(p), sites)]
         parts = [p for p in parts if not re.search(r"(?:政府|网|门户|网站)$", p) or _TITLE_WORDS.search(p)]

@@ -86,8 +86,6 @@ class _Handler(BaseHTTPRequestHandler):
             answer = Answer(status=500, body=repr(exc).encode())
         if answer is None:
             answer = Answer(status=404, body=b"<html><body>404</body></html>", cacheable=False)
-        if answer.delay:
-            time.sleep(answer.delay)
         status = answer.status
         out_headers = {"Content-Type": answer.content_type, **answer.headers}
         if status == 200 and answer.cacheable:
@@ -103,6 +101,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if int(modified) <= int(parsed):
                     status = 304
         self.server.log(Hit(site.name, self.path, arrived, status, headers.get("user-agent", "")))
+        if answer.delay:
+            time.sleep(answer.delay)
         self.send_response(status)
         for key, value in out_headers.items():
             self.send_header(key, value)

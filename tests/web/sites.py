@@ -296,7 +296,7 @@ class FlakySite(TrsSite):
         self.huge_bytes = huge_bytes
 
     def robots(self) -> str:
-        return "User-agent: *\nCrawl-delay: 1.5\nDisallow: /admin/\n"
+        return "User-agent: *\nCrawl-delay: 0.5\nDisallow: /admin/\n"
 
     def expected(self) -> set[str]:
         """Reports that can be fetched: not the loop, the huge page or the forbidden one."""

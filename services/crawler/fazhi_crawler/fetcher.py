@@ -233,6 +233,11 @@ class Fetcher:
                 self.archive.put(result.body, {"url": url, "status": 200, "headers": result.headers,
                                                "fetched_at": result.fetched_at, "role": "robots"})
         self.robots.store(origin, text)
+        delay = self.robots.parser(text).crawl_delay(self.settings.crawl_user_agent)
+        if delay:
+            # The robots.txt request itself took a slot at the plain rate: the next one waits
+            # the Crawl-delay.
+            self.limiter.push_back(host_of(url), float(delay))
         return text
 
     def _robots_request(self, url: str) -> Fetched | None:

@@ -1,0 +1,76 @@
+"""Generic discovery on every kind of list page, as `fazhi discover` prints it."""
+
+from __future__ import annotations
+
+import pytest
+
+from fazhi_crawler.discovery import discover
+from fazhi_crawler.listpage import is_report_title, parse_list, successor_url
+from fazhi_shared.settings import Settings
+from fazhi_shared.stores.sources import Source
+from tests.web.server import LocalWeb
+from tests.web.sites import ListSite
+
+
+def _truth(site: ListSite) -> dict[str, tuple[str, str]]:
+    return {site.url(i.path): (i.title, i.date) for i in site.items if i.report}
+
+
+@pytest.mark.parametrize("name,kind", [("trs", "html"), ("api", "json"), ("gbk", "html")])
+def test_discover_finds_every_report_link_with_title_and_date_and_nothing_else(
+    name: str, kind: str, sites: dict[str, ListSite], web: LocalWeb, crawl_settings: Settings
+) -> None:
+    site = sites[name]
+    list_url = site.list_url()  # type: ignore[attr-defined]
+    found = list(discover(list_url, crawl_settings, source=Source(id=name, list_urls=[list_url], kind=kind)))
+    assert {f["url"]: (f["title"], f["date"]) for f in found} == _truth(site)
+    assert len(found) == len({f["url"] for f in found})
+    # Only list pages were read: every page of the pagination, no report.
+    fetched = web.paths_fetched(name)
+    assert not [p for p in fetched if p.endswith((".shtml", "art_1_")) or "/t2024" in p]
+    pages = -(-len(site.items) // site.per_page)  # type: ignore[attr-defined]
+    assert len([p for p in fetched if p != "/robots.txt"]) == pages
+
+
+def test_discover_reads_jsonp_without_being_told_the_kind(
+    sites: dict[str, ListSite], web: LocalWeb, crawl_settings: Settings
+) -> None:
+    site = sites["api"]
+    found = list(discover(site.jsonp_url(), crawl_settings))  # type: ignore[attr-defined]
+    assert {f["url"] for f in found} == set(_truth(site))
+
+
+def test_pagination_stops_at_the_limit(sites: dict[str, ListSite], web: LocalWeb,
+                                       crawl_settings: Settings) -> None:
+    site = sites["trs"]
+    found = list(discover(site.list_url(), crawl_settings, max_pages=2))  # type: ignore[attr-defined]
+    first_two_pages = site.items[: 2 * site.per_page]  # type: ignore[attr-defined]
+    assert {f["url"] for f in found} == {site.url(i.path) for i in first_two_pages if i.report}
+    assert [p for p in web.paths_fetched("trs") if p != "/robots.txt"] == [
+        "/col/fzzfjs/index.html", "/col/fzzfjs/index_1.html"]
+
+
+def test_title_rules_keep_reports_and_drop_notices() -> None:
+    assert is_report_title("关于2023年度法治政府建设工作情况的报告")
+    assert is_report_title("关于2023年度法治政府建設工作情況的報告")  # traditional
+    assert is_report_title("某某县2024年法治政府建设工作要点")
+    assert is_report_title("法治政府建设实施方案（2021-2025年）")
+    assert is_report_title("关于印发《某市法治政府建设实施方案》的通知")
+    assert is_report_title("某某市人民政府关于2023年度法治政府建设...")
+    for notice in ("2024年政府工作报告", "关于召开法治政府建设工作会议的通知", "法治政府建设示范创建推进会召开",
+                   "我市举办行政执法人员培训班", "站内搜索"):
+        assert not is_report_title(notice), notice
+
+
+def test_list_page_variants_without_a_server() -> None:
+    html = ('<html><body><ul><li><a href="/art/2022/3/28/art_1_2.html">青山县2021年度法治政府建设年度报告</a>'
+            "<span>２０２２年３月２８日</span></li></ul>"
+            '<a href="?page=2">2</a></body></html>').encode()
+    page = parse_list(html, "http://x.gov.cn/col/list.jsp?page=1")
+    assert [(link.url, link.date) for link in page.links] == [
+        ("http://x.gov.cn/art/2022/3/28/art_1_2.html", "2022-03-28")]
+    assert page.next_urls == ["http://x.gov.cn/col/list.jsp?page=2"]
+    assert successor_url("http://x.gov.cn/col/index_3.html") == "http://x.gov.cn/col/index_4.html"
+    assert successor_url("http://x.gov.cn/col/") == "http://x.gov.cn/col/index_1.html"
+    # Binary garbage is no list: nothing found, nothing raised.
+    assert parse_list(bytes(range(256)) * 50, "http://x.gov.cn/").links == []

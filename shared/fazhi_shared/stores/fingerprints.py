@@ -1,8 +1,9 @@
 """SimHash fingerprints of processed documents in Redis, for near-duplicate lookups.
 
-The 64 bits are cut into `MAX_DISTANCE + 1` bands; two fingerprints within MAX_DISTANCE
-bits agree exactly on at least one band (pigeonhole), so a lookup reads a handful of
-small sets instead of scanning every document.
+The 64 bits are cut into 8 bands of 8 bits; two fingerprints within 7 bits agree exactly
+on at least one band (pigeonhole), and 96–99% of pairs 8–10 bits apart do, so a lookup
+reads 8 small sets (about N/256 ids each) instead of scanning every document; candidates
+are then checked against MAX_DISTANCE (extract/dedup.py explains the threshold).
 
 Keys (prefix `fazhi:fp:`): `band:{i}:{bits}` → set of doc ids; `doc:{id}` → hash
 {simhash, first_seen}; `seq` → counter giving first_seen its order.
@@ -23,13 +24,13 @@ from __future__ import annotations
 
 import redis
 
-from fazhi_shared.extract.dedup import BITS, MAX_DISTANCE, find_first_copy, from_hex
+from fazhi_shared.extract.dedup import BANDS, BITS, MAX_DISTANCE, find_first_copy, from_hex
 from fazhi_shared.stores.redis import KEY_PREFIX
 
 PREFIX = KEY_PREFIX + "fp:"
 
 
-def bands(value: int, count: int = MAX_DISTANCE + 1) -> list[str]:
+def bands(value: int, count: int = BANDS) -> list[str]:
     """The band keys of a fingerprint: `count` runs of bits covering all 64."""
     out, pos = [], 0
     for i in range(count):
@@ -40,10 +41,12 @@ def bands(value: int, count: int = MAX_DISTANCE + 1) -> list[str]:
 
 
 class FingerprintIndex:
-    def __init__(self, client: redis.Redis, max_distance: int = MAX_DISTANCE) -> None:
+    def __init__(
+        self, client: redis.Redis, max_distance: int = MAX_DISTANCE, band_count: int = BANDS
+    ) -> None:
         self.client = client
         self.max_distance = max_distance
-        self.band_count = max_distance + 1
+        self.band_count = band_count
 
     def candidates(self, value: int) -> list[tuple[str, int, float]]:
         keys = [f"{PREFIX}band:{b}" for b in bands(value, self.band_count)]

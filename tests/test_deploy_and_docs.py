@@ -1,0 +1,76 @@
+"""docker-compose.yml agrees with `fazhi up`; every setting and task name is documented."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+import yaml
+from fazhi_cli.supervisor import worker_commands
+from fazhi_shared.settings import Settings
+from fazhi_shared.tasks import Queue, TaskName
+
+from tests.conftest import ROOT
+
+COMPOSE = ROOT / "docker-compose.yml"
+
+
+def _compose() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load(COMPOSE.read_text("utf-8"))
+
+
+def _shape(argv: list[str]) -> dict[str, object]:
+    """What must agree: the program, the app module, the subcommand, the queues, the pool."""
+    args = argv[argv.index("-m") + 1:] if "-m" in argv else argv
+    shape: dict[str, object] = {"program": args[0]}
+    for flag in ("-A", "-Q", "--pool", "--factory"):
+        if flag in args:
+            shape[flag] = args[args.index(flag) + 1]
+    if args[0] == "celery":
+        shape["subcommand"] = args[3]
+    return shape
+
+
+def test_compose_file_is_valid() -> None:
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        pytest.skip("docker-compose is not installed (Debian package docker-compose)")
+    result = subprocess.run([binary, "-f", str(COMPOSE), "config", "-q"], capture_output=True,
+                            text=True, env={"FAZHI_API_KEYS": "check", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_compose_service_runs_what_fazhi_up_runs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    services = _compose()["services"]
+    local = worker_commands(Settings(data_dir=tmp_path))
+    for name, argv in local.items():
+        assert name in services, f"docker-compose.yml lacks the {name} service"
+        assert _shape(services[name]["command"]) == _shape(argv), name
+    consumed = set()
+    for argv in local.values():
+        if "-Q" in argv:
+            consumed.update(argv[argv.index("-Q") + 1].split(","))
+    assert consumed == {q.value for q in Queue}, "every queue has a consumer"
+
+
+def test_every_compose_variable_is_a_known_setting() -> None:
+    text = COMPOSE.read_text("utf-8")
+    names = set(re.findall(r"\b(FAZHI_[A-Z_]+)", text))
+    known = {f"FAZHI_{name.upper()}" for name in Settings.model_fields}
+    assert names and names <= known, names - known
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    missing = [f"FAZHI_{n.upper()}" for n in Settings.model_fields if f"`FAZHI_{n.upper()}`" not in readme]
+    assert not missing, f"README.md's configuration table lacks {missing}"
+    for name, info in Settings.model_fields.items():
+        assert info.description, f"setting {name} has no description"
+
+
+def test_every_task_name_is_documented() -> None:
+    docs = "\n".join(p.read_text("utf-8") for p in [ROOT / "README.md", *ROOT.glob("services/*/README.md")])
+    missing = [t.value for t in TaskName if f"`{t.value}`" not in docs]
+    assert not missing, f"task names not documented in a README: {missing}"

@@ -1,0 +1,147 @@
+"""The whole pipeline, as `make run` starts it: real Redis, Celery workers, tantivy, API."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import signal
+import subprocess
+from pathlib import Path
+
+import opencc
+import pytest
+
+from tests.conftest import SEEDS, Stack, start_stack
+
+pytestmark = [pytest.mark.stack, pytest.mark.slow]
+TRADITIONAL_SEED = "004_b4c9e809b3a2f8d2.txt"
+
+
+def _all(client, **params):  # type: ignore[no-untyped-def]
+    return client.get("/v1/search", params={"is_report": "any", "size": 100, **params}).json()
+
+
+def _seed_texts() -> dict[str, str]:
+    t2s = opencc.OpenCC("t2s")
+    return {p.name: t2s.convert(p.read_text("utf-8")) for p in sorted(SEEDS.iterdir())}
+
+
+def test_up_ingests_the_five_seeds_and_reports_them(seeded_stack: Stack) -> None:
+    output = "\n".join(seeded_stack.lines)
+    assert "Ingested 5 of 5" in output
+    assert seeded_stack.api_url in output
+    with seeded_stack.client() as client:
+        assert _all(client)["total"] == 5
+        health = client.get("/healthz").json()
+    assert health["status"] == "ok", health
+    assert {q for q, v in health["checks"]["queues"].items() if v["workers"] > 0} == {
+        "crawl", "process", "index", "alerts", "deliver"
+    }
+
+
+def test_search_finds_the_seeds_with_snippets_from_the_original_text(seeded_stack: Stack) -> None:
+    expected = {name for name, text in _seed_texts().items() if "行政复议" in text}
+    with seeded_stack.client() as client:
+        result = _all(client, q="行政复议")
+        assert {Path(h["url"]).name for h in result["hits"]} == expected
+        assert result["total"] == len(expected)
+        assert result["facets"]["report_year"], "a report_year facet with counts"
+        for hit in result["hits"]:
+            text = client.get(f"/v1/documents/{hit['id']}").json()["text"]
+            assert hit["snippets"], hit
+            for snippet in hit["snippets"]:
+                assert "<em>行政复议</em>" in snippet or "<em>" in snippet
+                plain = html.unescape(re.sub(r"</?em>", "", snippet))
+                # Cut from the text itself: no tokens joined by spaces.
+                assert all(part in text for part in plain.split(" ") if part), plain
+
+
+def test_traditional_query_finds_simplified_documents(seeded_stack: Stack) -> None:
+    with seeded_stack.client() as client:
+        simplified = _all(client, q="法治政府建设")
+        traditional = _all(client, q="法治政府建設")
+    assert traditional["total"] == simplified["total"] == 5
+    assert {h["id"] for h in traditional["hits"]} == {h["id"] for h in simplified["hits"]}
+
+
+def test_traditional_seed_is_stored_and_shown_simplified(seeded_stack: Stack) -> None:
+    with seeded_stack.client() as client:
+        hits = _all(client, q="大连")["hits"]
+        doc_id = next(h["id"] for h in hits if h["url"].endswith(TRADITIONAL_SEED))
+        doc = client.get(f"/v1/documents/{doc_id}").json()
+    assert doc["title"] == "大连市2020年法治政府建设工作要点"
+    assert doc["traditional_source"] is True
+    assert doc["doc_type"] == "work_plan"
+    assert "建設" not in doc["text"] and "建设" in doc["text"]
+
+
+def test_ingesting_the_seeds_again_leaves_five_documents(seeded_stack: Stack) -> None:
+    result = seeded_stack.fazhi("ingest", str(SEEDS), "--wait", "--timeout", "120")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with seeded_stack.client() as client:
+        assert _all(client)["total"] == 5
+
+
+def test_bad_requests_get_problem_details(seeded_stack: Stack) -> None:
+    with seeded_stack.client() as client:
+        bad = client.get("/v1/search", params={"q": '(行政复议 OR "诉讼'})
+        assert bad.status_code == 400
+        assert bad.headers["content-type"].startswith("application/problem+json")
+        assert bad.json()["position"] == 13
+        unauth = client.post("/v1/ingest", params={"url": "file:///x"}, content=b"x",
+                             headers={"Authorization": "Bearer wrong"})
+        assert unauth.status_code == 401
+        assert unauth.json()["title"] == "Unauthorized"
+        assert client.get("/v1/documents/nope").status_code == 404
+
+
+def test_cli_search_talks_to_the_same_stack(seeded_stack: Stack) -> None:
+    result = seeded_stack.fazhi("search", "行政复议", "--json")
+    assert result.returncode == 0, result.stderr
+    assert '"total":' in result.stdout
+
+
+def test_a_worker_killed_while_processing_loses_no_document(
+    seeded_stack: Stack, tmp_path: Path
+) -> None:
+    # 30 distinct reports (each seed with a line of its own), queued at once.
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    seeds = sorted(SEEDS.iterdir())
+    for i in range(30):
+        source = seeds[i % len(seeds)].read_text("utf-8")
+        (batch / f"copy_{i:02d}.txt").write_text(source + f"\n附件{i}\n", "utf-8")
+    ingest = subprocess.Popen(
+        [*seeded_stack.fazhi_argv(), "ingest", str(batch), "--wait", "--timeout", "150"],
+        env=seeded_stack.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    with seeded_stack.client() as client:
+        seeded_stack.wait_for(lambda: _all(client)["total"] >= 6, 90, "the first copies indexed")
+        victim = seeded_stack.pids()["worker"]
+        os.killpg(victim, signal.SIGKILL)
+        seeded_stack.wait_for(lambda: seeded_stack.pids()["worker"] != victim, 30, "a restart")
+        out, err = ingest.communicate(timeout=200)
+        assert ingest.returncode == 0, out + err + seeded_stack.logs()
+        assert _all(client)["total"] == 35
+
+
+def test_state_survives_a_restart(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = start_stack(data, "--ingest", str(SEEDS / TRADITIONAL_SEED))
+    try:
+        assert "Ingested 1 of 1" in "\n".join(first.lines)
+    finally:
+        assert first.stop() == 0
+    second = start_stack(data, "--ingest", str(SEEDS / TRADITIONAL_SEED))
+    try:
+        with second.client() as client:
+            assert _all(client)["total"] == 1
+        assert (data / "redis" / "appendonlydir").exists()
+        started = second.pids()
+    finally:
+        assert second.stop() == 0
+    for name, pid in started.items():
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+            pytest.fail(f"{name} ({pid}) outlived `fazhi up`")

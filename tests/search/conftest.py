@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from fazhi_shared.models import Document
 from fazhi_shared.search.base import SearchBackend
 from fazhi_shared.search.tantivy_backend import TantivyBackend

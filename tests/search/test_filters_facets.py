@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 
 import pytest
+
 from fazhi_shared.models import Document
 from fazhi_shared.search.base import FACETS, SearchBackend, SearchRequest
 

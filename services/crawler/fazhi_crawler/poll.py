@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import redis
 from celery import Celery
 
-from fazhi_crawler.fetcher import Fetched, Fetcher, FetchError, Forbidden
+from fazhi_crawler.fetcher import Fetched, Fetcher, FetchError, Forbidden, now_iso
 from fazhi_crawler.listpage import ListPage, attachment_links, parse_list
 from fazhi_shared.archive import RawArchive
 from fazhi_shared.producer import send
@@ -33,6 +33,9 @@ from fazhi_shared.stores.sources import Source
 from fazhi_shared.tasks import ProcessPayload, TaskName
 
 log = logging.getLogger(__name__)
+
+
+_COMPLETE = "fazhi:crawl:complete"
 
 
 class LeaseLost(Exception):
@@ -159,7 +162,7 @@ class Poller:
     def _reports(self, fetcher: Fetcher, page: ListPage, list_url: str, deadline: float) -> int | None:
         new = 0
         for link in page.links:
-            if self.state.is_done(self.source.id, link.url):
+            if self.state.is_done(link.url):
                 continue
             if time.monotonic() > deadline:
                 return None
@@ -170,7 +173,9 @@ class Poller:
                     attachments=self.source.attachments,
                 )
             except Forbidden as exc:
+                # Not done: checked again each poll against the cached robots.txt (no request).
                 log.info("not fetched: %s", exc)
+                continue
             except FetchError as exc:
                 self._error(link.url, exc, fatal=exc.transient)
                 if exc.transient:
@@ -194,4 +199,59 @@ class Poller:
         self.state.record_error(self.source.id, url, str(exc))
 
 
-_COMPLETE = "fazhi:crawl:complete"
+def interval_of(interval: int | None, settings: Settings) -> int:
+    return interval or settings.crawl_default_interval
+
+
+def run_poll(settings: Settings, client: redis.Redis, app: Celery, source: Source,
+             lease: str) -> dict[str, object]:
+    """Poll `source` (owning `lease`), schedule its next poll, record its status.
+
+    A failing poll backs off this source only (the interval doubles per failure in a row, up
+    to `crawl_failure_backoff_max`); a poll cut short by its time budget continues at once.
+    Raises LeaseLost when another crawler took the source over.
+    """
+    state = CrawlState(client)
+    started = time.time()
+    state.update_status(source.id, last_poll_started_at=now_iso())
+    poller = Poller(settings, client, app, source, lease)
+    # Leave room under the task's time limit; a cut-short poll continues at the next tick.
+    budget = max(5.0, settings.task_time_limit * 0.6)
+    try:
+        result = poller.run(budget)
+    except LeaseLost:
+        raise
+    except Exception as exc:  # a bug or a store failure: back off this source, not the others
+        log.exception("source %s: poll failed", source.id)
+        result = poller.result
+        result.errors.append(f"{type(exc).__name__}: {exc}")
+        state.record_error(source.id, "", f"{type(exc).__name__}: {exc}")
+    status = state.status(source.id)
+    failures = int(status.get("consecutive_failures") or 0)
+    interval = interval_of(source.interval, settings)
+    if result.errors:
+        failures += 1
+        delay = float(min(interval * 2 ** min(failures, 16), settings.crawl_failure_backoff_max))
+        delay = max(delay, min(interval, settings.crawl_failure_backoff_max))
+    elif not result.complete:
+        failures, delay = 0, 0.0  # the time budget ran out: continue at the next tick
+    else:
+        failures, delay = 0, float(interval)
+    state.schedule(source.id, time.time() + delay)
+    summary = {
+        "last_poll_finished_at": now_iso(),
+        "last_poll_seconds": round(time.time() - started, 3),
+        "last_poll_ok": not result.errors,
+        "pages_fetched": result.pages_fetched,
+        "pages_unchanged": result.pages_unchanged,
+        "new_documents": result.new_documents,
+        "attachments": result.attachments,
+        "consecutive_failures": failures,
+        "last_error": next(reversed([*result.errors, *result.report_errors]), None),
+    }
+    state.update_status(source.id, **summary)
+    for name, amount in (("total_polls", 1), ("total_pages_fetched", result.pages_fetched),
+                         ("total_new_documents", result.new_documents)):
+        state.add_to_status(source.id, name, amount)
+    state.release_lease(source.id, lease)
+    return summary

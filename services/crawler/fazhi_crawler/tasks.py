@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 from fazhi_crawler.celery_app import app
-from fazhi_crawler.fetcher import Fetcher, FetchError, Forbidden, now_iso
-from fazhi_crawler.poll import LeaseLost, Poller, fetch_report
+from fazhi_crawler.fetcher import Fetcher, FetchError, Forbidden
+from fazhi_crawler.poll import LeaseLost, fetch_report, interval_of, run_poll
 from fazhi_shared.celery_base import PipelineTask, TransientError
 from fazhi_shared.producer import send
 from fazhi_shared.settings import Settings
@@ -43,10 +43,6 @@ def poll_due(self: PipelineTask, payload: dict[str, Any] | None = None) -> list[
     return sent
 
 
-def interval_of(interval: int | None, settings: Settings) -> int:
-    return interval or settings.crawl_default_interval
-
-
 @app.task(name=TaskName.CRAWL_POLL_SOURCE.value, base=PipelineTask, bind=True, max_retries=0)
 def poll_source(self: PipelineTask, payload: dict[str, Any]) -> dict[str, Any] | None:
     job = PollPayload.model_validate(payload)
@@ -61,50 +57,11 @@ def poll_source(self: PipelineTask, payload: dict[str, Any]) -> dict[str, Any] |
     if lease is None or not state.holds_lease(source.id, lease, settings.crawl_poll_lease):
         log.info("source %s: another poll owns it, this one is dropped", source.id)
         return None
-    started = time.time()
-    state.update_status(source.id, last_poll_started_at=now_iso(), polling_since=started)
-    poller = Poller(settings, client, self.app, source, lease)
-    # Leave room under the task's time limit; a cut-short poll continues at the next tick.
-    budget = max(5.0, settings.task_time_limit * 0.6)
     try:
-        result = poller.run(budget)
+        return run_poll(settings, client, self.app, source, lease)
     except LeaseLost:
         log.warning("source %s: lease lost mid-poll, another crawler continues", source.id)
         return None
-    except Exception as exc:  # a bug or a store failure: back off this source, not the others
-        log.exception("source %s: poll failed", source.id)
-        result = poller.result
-        result.errors.append(f"{type(exc).__name__}: {exc}")
-        state.record_error(source.id, "", f"{type(exc).__name__}: {exc}")
-    status = state.status(source.id)
-    failures = int(status.get("consecutive_failures") or 0)
-    interval = interval_of(source.interval, settings)
-    if result.errors:
-        failures += 1
-        delay = float(min(interval * 2 ** min(failures, 16), settings.crawl_failure_backoff_max))
-        delay = max(delay, min(interval, settings.crawl_failure_backoff_max))
-    elif not result.complete:
-        failures, delay = 0, 0.0  # the time budget ran out: continue at the next tick
-    else:
-        failures, delay = 0, float(interval)
-    state.schedule(source.id, time.time() + delay)
-    summary = {
-        "last_poll_finished_at": now_iso(),
-        "last_poll_seconds": round(time.time() - started, 3),
-        "last_poll_ok": not result.errors,
-        "pages_fetched": result.pages_fetched,
-        "pages_unchanged": result.pages_unchanged,
-        "new_documents": result.new_documents,
-        "attachments": result.attachments,
-        "consecutive_failures": failures,
-        "last_error": next(reversed([*result.errors, *result.report_errors]), None),
-    }
-    state.update_status(source.id, **summary)
-    for field, amount in (("total_polls", 1), ("total_pages_fetched", result.pages_fetched),
-                          ("total_new_documents", result.new_documents)):
-        client.hincrby(f"fazhi:crawl:status:{source.id}", field, amount)
-    state.release_lease(source.id, lease)
-    return summary
 
 
 @app.task(name=TaskName.CRAWL_FETCH.value, base=PipelineTask, bind=True)
@@ -115,7 +72,7 @@ def fetch(self: PipelineTask, payload: dict[str, Any]) -> str | None:
     client = redis_client(settings)
     state = CrawlState(client)
     source = SourceStore(client).get(job.source_id) if job.source_id else None
-    if job.once and job.source_id and state.is_done(job.source_id, job.url):
+    if job.once and job.source_id and state.is_done(job.url):
         return None
     lock = state.fetch_lock(job.url, int(settings.crawl_read_timeout * 4 + 60))
     if lock is None:

@@ -1,7 +1,7 @@
 """Crawl state in Redis: validators of fetched pages, reports done per source, poll leases,
 the poll schedule and the status of each source's polls.
 
-A report URL joins its source's ``done`` set only after its body is archived and handed to
+A report URL joins the ``done`` set only after its body is archived and handed to
 processing, so a crawler killed in between fetches it again rather than losing it. A poll
 owns its source through a lease that expires when the poll stops making progress (its
 crawler died), so another crawler takes the source over.
@@ -38,12 +38,17 @@ class CrawlState:
         self.client.hset(_P + "validators", url, json.dumps(value))
 
     # -- reports per source ----------------------------------------------------------------
-    def is_done(self, source_id: str, url: str) -> bool:
-        return bool(self.client.sismember(f"{_P}done:{source_id}", url))
+    def is_done(self, url: str) -> bool:
+        """Fetched and handed to processing already (by any source: a report listed in two
+        columns is fetched once)."""
+        return bool(self.client.sismember(_P + "done", url))
 
-    def mark_done(self, source_id: str, url: str) -> bool:
+    def mark_done(self, source_id: str | None, url: str) -> bool:
         """True when `url` was not done before."""
-        return bool(self.client.sadd(f"{_P}done:{source_id}", url))
+        new = bool(self.client.sadd(_P + "done", url))
+        if new and source_id:
+            self.client.sadd(f"{_P}done:{source_id}", url)
+        return new
 
     def done(self, source_id: str) -> set[str]:
         return set(self.client.smembers(f"{_P}done:{source_id}"))  # type: ignore[arg-type]

@@ -42,6 +42,8 @@ _LINE = re.compile(
 
 
 def is_noise(line: str) -> bool:
+    if len(line) > 200:
+        return False
     if _LINE.match(line):
         return True
     if len(line) > 120:

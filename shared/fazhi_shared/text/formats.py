@@ -47,12 +47,15 @@ def _extension(url: str | None) -> str:
     return m.group(1).lower() if m else ""
 
 
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
+
+
 def _looks_binary(head: bytes) -> bool:
     if not head:
         return False
     if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
         return True
-    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    control = len(head.translate(None, _NOT_CONTROL))
     return control / len(head) > 0.05
 
 

@@ -193,14 +193,16 @@ def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
         return "", meta, html_title, "none"
     page_text = _block_text(root)
     page_lines = [ln.strip() for ln in page_text.split("\n") if ln.strip()]
-    meta.update(info_table(page_lines))
-    # Publication lines around the body (发布时间：… 来源：… 点击数：…) when meta tags are missing.
-    line_meta: dict[str, str] = {}
-    for line in page_lines:
-        if len(line) <= 120 and is_noise(line):
-            meta_from_line(line, line_meta)
-    for key, value in line_meta.items():
-        meta.setdefault(key, value)
+    if _INFO.search(page_text):
+        meta.update(info_table(page_lines))
+    if "PubDate" not in meta or "ContentSource" not in meta:
+        # Publication lines around the body (发布时间：… 来源：… 点击数：…).
+        line_meta: dict[str, str] = {}
+        for line in page_lines:
+            if len(line) <= 120 and is_noise(line):
+                meta_from_line(line, line_meta)
+        for key, value in line_meta.items():
+            meta.setdefault(key, value)
 
     hanweb = _HANWEB.search(html)
     if hanweb:

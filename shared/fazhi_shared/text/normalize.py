@@ -8,6 +8,7 @@ numbers become ASCII, and U+3000 / NBSP become spaces.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 
 import opencc
@@ -38,30 +39,45 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# Frequent characters that only traditional text uses: a page without any is not traditional,
+# and the OpenCC round trip is skipped.
+_TRADITIONAL_HINT = re.compile(
+    "[這們個來時國會說對現與應從發經動進實學點長開問關樣頭間當還過將機為於讓認設務區員幹"
+    "緊裡體業專華東見議記決運產導係軍範圍號條規務縣鄉鎮際歷級質術達極權務強設護證據"
+    "黨領億萬與歲辦聯綜優總環門車網響單費報項線轉稅兩樂隊類義營標準體製務計劃廣]"
+)
 
 
 def looks_traditional(text: str) -> bool:
     """True when converting to simplified changes a noticeable share of the CJK characters."""
-    sample = text[:3000]
-    if not sample:
+    sample = text[:2000]
+    if not sample or not _TRADITIONAL_HINT.search(sample):
         return False
     converted = to_simplified(sample)
+    if converted == sample:
+        return False
     if len(converted) != len(sample):
         return True
-    cjk = 0
-    changed = 0
-    for a, b in zip(sample, converted, strict=True):
-        if _is_cjk(a):
-            cjk += 1
-            if a != b:
-                changed += 1
+    changed = sum(map(operator.ne, sample, converted))
+    cjk = len(_CJK.findall(sample))
     return changed >= 3 and changed / max(1, cjk) > 0.03
 
 
+# Only the characters that change are visited: most pages hold none or a few runs of U+3000.
+_TO_FOLD = re.compile(
+    "[" + "".join(re.escape(chr(cp)) for cp in sorted(_FULLWIDTH)) + "]+"
+)
+
+
+def _fold(match: re.Match[str]) -> str:
+    return match.group(0).translate(_FULLWIDTH)
+
+
 def fold_width(text: str) -> str:
-    text = text.translate(_FULLWIDTH)
+    text = _TO_FOLD.sub(_fold, text)
     if "．" in text:
         text = _NUM_STOP.sub(".", text)
     return text
@@ -77,15 +93,20 @@ HEADING_START = (
 # Sites that lose their <p> tags deliver a whole body on one line, the paragraphs separated
 # by a space or by the U+3000 indentation: a run of spaces after a sentence end, or before a
 # heading marker, is a paragraph break.
-_SENTENCE_END_SPACE = re.compile(r"(?<=[。！？；])[ \t]+(?=\S)|(?<=[。！？][”’」』])[ \t]+(?=\S)")
+# Patterns start with the space itself so the regex engine can skip ahead to spaces; the
+# character before is checked by a fixed-width look-behind. Spaces are collapsed first.
+_SENTENCE_END_SPACE = re.compile(r" (?:(?<=[。！？；] )|(?<=[。！？][”’」』] ))(?=\S)")
 _HEADING_AFTER_SPACE = re.compile(
-    r"(?<=[\u4e00-\u9fff：:，,。；])[ \t]+(?=" + HEADING_START + r")"
+    r" (?<=[\u4e00-\u9fff：:，,。；] )(?=" + HEADING_START + r")"
 )
 _SPACES = re.compile(r"[ \t\r\u3000\xa0]+")
 # Characters spaced out for layout (法 治 政 府 建 设): three or more single CJK characters each
 # separated by one space. Other spaces between CJK characters separate fields (来源：x 时间：y)
 # and stay.
 _SPACED_OUT = re.compile(r"(?<![^\s])[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?![^\s])")
+
+
+_SPACED_HINT = re.compile(r" [\u4e00-\u9fff] [\u4e00-\u9fff]")
 
 
 def _unspace(match: re.Match[str]) -> str:
@@ -96,6 +117,7 @@ def split_paragraphs(line: str) -> list[str]:
     """Split one line into paragraphs at spaces that follow a sentence end or precede a heading."""
     if " " not in line and "\t" not in line:
         return [line]
+    line = _SPACES.sub(" ", line)
     line = _SENTENCE_END_SPACE.sub("\n", line)
     line = _HEADING_AFTER_SPACE.sub("\n", line)
     return line.split("\n")
@@ -103,16 +125,12 @@ def split_paragraphs(line: str) -> list[str]:
 
 def clean_whitespace(text: str) -> str:
     """Paragraphs one per line, spaces collapsed, spaced-out characters joined."""
-    out: list[str] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        raw = _SPACES.sub(" ", raw).strip()
-        if not raw:
-            continue
-        for para in split_paragraphs(raw):
-            para = _SPACED_OUT.sub(_unspace, para.strip())
-            if para:
-                out.append(para)
-    return "\n".join(out)
+    text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _SENTENCE_END_SPACE.sub("\n", text)
+    text = _HEADING_AFTER_SPACE.sub("\n", text)
+    if _SPACED_HINT.search(text):
+        text = _SPACED_OUT.sub(_unspace, text)
+    return "\n".join(line for line in (raw.strip() for raw in text.split("\n")) if line)
 
 
 _SENTENCE_END = re.compile(r"[。！？；：:”」』）)]$")

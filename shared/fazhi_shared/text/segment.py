@@ -3,15 +3,18 @@
 Precise mode gives the index its phrase tokens (行政复议); search mode adds the shorter words
 inside long ones (复议), so a query for either finds the document. jieba's search mode only
 adds 2- and 3-character sub-words; dictionary words of 4 or more characters inside a longer
-word (行政执法 and 三项制度 in 行政执法三项制度) are added here too. One search-mode pass gives
-both sets: a token is precise when it does not overlap the precise token after it.
+word (行政执法 and 三项制度 in 行政执法三项制度) are added here too. Tokens come from one
+precise-mode pass; the sub-words of each distinct word are looked up once and cached, since
+reports reuse a small vocabulary.
 Offsets are character offsets into the text given, so highlights land on the original.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
+from itertools import chain, repeat
 
 import rjieba
 
@@ -39,64 +42,109 @@ def _segmenter() -> rjieba.Jieba:
     return jieba
 
 
+_WORD = re.compile(r"[^\W_]")
+# Per-word caches: government reports reuse a small vocabulary, so each distinct word is
+# looked at once. Bounded: cleared when they grow past _CACHE_LIMIT entries.
+_CACHE_LIMIT = 500_000
+_norm_cache: dict[str, str | None] = {}
+_sub_cache: dict[str, tuple[tuple[str, int], ...]] = {}
+
+
 def _keep(token: str) -> bool:
-    return any(ch.isalnum() for ch in token)
+    return token.isalnum() or _WORD.search(token) is not None
+
+
+def _norm(word: str) -> str | None:
+    """The index form of a segmenter word (lower-cased), None for punctuation and spaces."""
+    found = _norm_cache.get(word, "")
+    if found != "":
+        return found
+    if len(_norm_cache) > _CACHE_LIMIT:
+        _norm_cache.clear()
+    value = word.lower() if _keep(word) else None
+    _norm_cache[word] = value
+    return value
+
+
+def _subwords(word: str) -> tuple[tuple[str, int], ...]:
+    """Dictionary words inside `word` (2 characters and up), with their offsets in it."""
+    found = _sub_cache.get(word)
+    if found is not None:
+        return found
+    if len(_sub_cache) > _CACHE_LIMIT:
+        _sub_cache.clear()
+    jieba = _segmenter()
+    n = len(word)
+    subs = tuple(
+        (word[i:i + size], i)
+        for size in range(2, n)
+        for i in range(0, n - size + 1)
+        if jieba.has_word(word[i:i + size])
+    )
+    _sub_cache[word] = subs
+    return subs
+
+
+_strings_cache: dict[str, tuple[str, ...]] = {}
+
+
+def _subword_strings(word: str) -> tuple[str, ...]:
+    found = _strings_cache.get(word)
+    if found is None:
+        if len(_strings_cache) > _CACHE_LIMIT:
+            _strings_cache.clear()
+        found = _strings_cache[word] = tuple(s for s, _i in _subwords(word))
+    return found
 
 
 @functools.lru_cache(maxsize=8)
-def _analyze(text: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
-    """(precise spans, sub-word spans), lower-cased, punctuation and spaces dropped."""
-    jieba = _segmenter()
-    raw = jieba.tokenize(text, "search")
-    precise: list[Span] = []
-    subs: list[Span] = []
-    next_start = len(text) + 1
-    for word, start, end in reversed(raw):
-        if end <= next_start:
-            next_start = start
-            if _keep(word):
-                precise.append((word.lower(), start, end))
-        elif _keep(word):
-            subs.append((word.lower(), start, end))
-    precise.reverse()
-    subs.reverse()
-    # Dictionary words of 4+ characters inside longer precise tokens.
-    extra: list[Span] = []
-    for word, start, _end in precise:
-        n = len(word)
-        if n <= 4:
-            continue
-        for size in range(4, n):
-            for i in range(0, n - size + 1):
-                piece = word[i:i + size]
-                if jieba.has_word(piece):
-                    extra.append((piece, start + i, start + i + size))
-    if extra:
-        subs = sorted(subs + extra, key=lambda s: (s[1], s[2]))
-    return tuple(precise), tuple(subs)
+def _precise(text: str) -> tuple[str, ...]:
+    words = _segmenter().cut(text)
+    cache = _norm_cache
+    for word in set(words).difference(cache):
+        _norm(word)
+    return tuple(filter(None, map(cache.__getitem__, words)))
 
 
 def tokens(text: str) -> list[str]:
     """Precise-mode tokens, lower-cased, punctuation and spaces dropped (positions = order)."""
-    return [t for t, _s, _e in _analyze(text)[0]]
+    return list(_precise(text))
 
 
 def sub_tokens(text: str) -> list[str]:
     """The shorter words search mode adds inside long ones (复议 inside 行政复议)."""
-    precise_spans, sub_spans = _analyze(text)
-    precise = {t for t, _s, _e in precise_spans}
-    return [t for t, _s, _e in sub_spans if t not in precise]
+    precise = _precise(text)
+    vocabulary = set(precise)
+    subs: dict[str, tuple[str, ...]] = {}
+    for word in vocabulary:
+        if len(word) > 2:
+            found = _subword_strings(word)
+            if found and not vocabulary.isdisjoint(found):
+                found = tuple(s for s in found if s not in vocabulary)
+            if found:
+                subs[word] = found
+    if not subs:
+        return []
+    return list(chain.from_iterable(map(subs.get, precise, repeat(()))))
 
 
 def token_spans(text: str) -> list[Span]:
     """Precise-mode tokens with their character offsets into `text`."""
-    return list(_analyze(text)[0])
+    return [
+        (t, start, end)
+        for w, start, end in _segmenter().tokenize(text)
+        if (t := _norm(w)) is not None
+    ]
 
 
 def spans(text: str) -> list[Span]:
     """Search-mode tokens (precise and sub-words) with character offsets into `text`."""
-    precise, subs = _analyze(text)
-    return sorted(precise + subs, key=lambda s: (s[1], -s[2]))
+    out: list[Span] = []
+    for token, start, end in token_spans(text):
+        out.append((token, start, end))
+        if end - start > 2:
+            out.extend((sub, start + i, start + i + len(sub)) for sub, i in _subwords(token))
+    return out
 
 
 def query_text(text: str) -> str:

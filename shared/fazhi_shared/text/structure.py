@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from fazhi_shared.models import Section
 
 _NUM = "一二三四五六七八九十"
-_MARKERS = (
-    (0, re.compile(rf"^第[{_NUM}]{{1,3}}(?:部分|章|篇)")),
-    (1, re.compile(rf"^[{_NUM}]{{1,3}}\s*[、．.]")),
-    (2, re.compile(rf"^[（(]\s*[{_NUM}]{{1,3}}\s*[）)]")),
-    (3, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
-    (4, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
-    (5, re.compile(rf"^[{_NUM}]{{1,3}}是")),
+_MARKER_RANKS = (
+    rf"第[{_NUM}]{{1,3}}(?:部分|章|篇)",
+    rf"[{_NUM}]{{1,3}}\s*[、．.]",
+    rf"[（(]\s*[{_NUM}]{{1,3}}\s*[）)]",
+    r"\d{1,2}\s*[.．、](?!\d)",
+    r"[（(]\s*\d{1,2}\s*[）)]",
+    rf"[{_NUM}]{{1,3}}是",
 )
+_MARKER = re.compile("|".join(f"(?P<r{rank}>{p})" for rank, p in enumerate(_MARKER_RANKS)))
 _FIRST_SENTENCE = re.compile(r"^.+?(?:[。！？；]|$)")
 MAX_HEADING = 80
 
@@ -58,11 +60,10 @@ _PLANS_INTRO = re.compile(
 
 def _marker(line: str) -> tuple[int, int] | None:
     """(rank, marker length) when the line starts with a heading marker."""
-    for rank, pattern in _MARKERS:
-        m = pattern.match(line)
-        if m:
-            return rank, m.end()
-    return None
+    m = _MARKER.match(line)
+    if m is None or m.lastgroup is None:
+        return None
+    return int(m.lastgroup[1:]), m.end()
 
 
 def _heading_text(line: str) -> str:
@@ -131,9 +132,9 @@ def outline(text: str, doc_type: str | None = None) -> list[Section]:
         doc_type is None and _looks_like_plan(text)
     )
     report = doc_type == "annual_report" or (doc_type is None and _looks_like_report(text))
-    sections: list[Section] = []
+    sections: list[_Open] = []
     # Open sections with their marker rank; a heading closes every open one of its rank or deeper.
-    stack: list[tuple[int, Section]] = []
+    stack: list[tuple[int, _Open]] = []
     seen_late_part = False
     for start, rank, heading, implicit in found:
         if implicit is not None:
@@ -166,18 +167,34 @@ def outline(text: str, doc_type: str | None = None) -> list[Section]:
                     kind = "other"
         if level == 1 and kind in ("problems", "plans"):
             seen_late_part = True
-        section = Section(kind=kind, heading=heading, level=level, start=start, end=len(text))  # type: ignore[arg-type]
+        section = _Open(kind=kind, heading=heading, level=level, start=start)
         sections.append(section)
         stack.append((rank, section))
     # Each section ends where the next one of the same or a higher level begins.
+    out: list[Section] = []
     for i, section in enumerate(sections):
+        end = len(text)
         for later in sections[i + 1:]:
             if later.level <= section.level:
-                section.end = later.start
+                end = later.start
                 break
-        while section.end > section.start and text[section.end - 1] == "\n":
-            section.end -= 1
-    return sections
+        while end > section.start and text[end - 1] == "\n":
+            end -= 1
+        out.append(
+            Section(kind=section.kind, heading=section.heading, level=section.level,  # type: ignore[arg-type]
+                    start=section.start, end=end)
+        )
+    return out
+
+
+@dataclass
+class _Open:
+    """A section while the outline is built (pydantic models are made once, at the end)."""
+
+    kind: str
+    heading: str
+    level: int
+    start: int
 
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*|\n|$)")

@@ -125,3 +125,18 @@ def test_a_failing_source_backs_off_alone(
     good_next = state.next_poll("good")
     assert good_next is not None and nxt - good_next > 25  # 10 s × 2² against 10 s
     assert "HTTP 404" in state.status("dead")["last_error"]
+
+
+def test_reprocess_sends_every_archived_document_again_without_network(
+    sites: dict[str, ListSite], web: LocalWeb, crawl_settings: Settings, app: Celery
+) -> None:
+    from fazhi_crawler.reprocess import reprocess_all
+
+    poll(crawl_settings, app, Source(id="trs", list_urls=[sites["trs"].list_url()]))  # type: ignore[attr-defined]
+    first = queued(crawl_settings)
+    redis_client(crawl_settings).delete("process")
+    web.stop()  # no network from here on
+    assert reprocess_all(crawl_settings, app) == len(first)
+    again = queued(crawl_settings)
+    key = lambda p: (p["url"], p["content_sha256"], p["source_id"], p["headers"].get("x-fazhi-parent"))  # noqa: E731
+    assert sorted(map(key, again)) == sorted(map(key, first))

@@ -16,6 +16,8 @@ from fazhi_shared.celery_base import make_celery
 from fazhi_shared.tasks import TaskName
 
 log = logging.getLogger(__name__)
+# httpx logs every request at INFO; the crawler's own log says what matters.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 settings = get_settings()
 app = make_celery("crawler", settings)
 app.conf.include = ["fazhi_crawler.tasks"]

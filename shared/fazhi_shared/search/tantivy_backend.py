@@ -43,7 +43,7 @@ from fazhi_shared.search.fields import (
 from fazhi_shared.search.query import Node, positive_texts
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "v2"
+SCHEMA_VERSION = "v3"
 WRITER_HEAP = 128_000_000
 REBUILD_BATCH = 20_000  # documents per commit while rebuilding
 _Item = tuple[float | int, int, Any]  # (score or date_key, id_key, DocAddress)
@@ -52,14 +52,17 @@ _Item = tuple[float | int, int, Any]  # (score or date_key, id_key, DocAddress)
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     for name in TEXT_FIELDS:
-        sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="position")
+        # Phrases run on the precise-token fields only; sub-word fields need no positions.
+        option = "freq" if name.endswith("_sub") else "position"
+        sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option=option)
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, stored=False, tokenizer_name="raw", fast=True)
     for name in INT_FIELDS:
         sb.add_integer_field(name, stored=False, indexed=True, fast=True)
     sb.add_json_field(INDICATOR_FIELD, stored=False, fast=True, tokenizer_name="raw",
                       index_option="basic")
-    sb.add_text_field("doc", stored=True, tokenizer_name="raw", index_option="basic")
+    # Stored, never indexed: a text field would put each whole JSON into the term dictionary.
+    sb.add_bytes_field("doc", stored=True, indexed=False)
     return sb.build()
 
 
@@ -77,7 +80,7 @@ def tantivy_document(doc: Document, indexed_at: int | None = None) -> tantivy.Do
                 out.add_text(name, str(item))
         else:
             out.add_text(name, str(value))
-    out.add_text("doc", stored_document(doc))
+    out.add_bytes("doc", stored_document(doc).encode())
     return out
 
 
@@ -246,7 +249,7 @@ class TantivyBackend(SearchBackend):
         return self.index.searcher()
 
     def _load(self, searcher: tantivy.Searcher, address: Any) -> Document:
-        return Document.model_validate_json(str(searcher.doc(address).get_first("doc")))
+        return Document.model_validate_json(searcher.doc(address).get_first("doc"))  # type: ignore[arg-type]
 
     def get(self, doc_id: str) -> Document | None:
         searcher = self._searcher()

@@ -14,6 +14,7 @@ from fazhi_shared.models import Indicator
 
 _ARABIC = r"\d+(?:\.\d+)?"
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+_TARGET = re.compile(r"要求|确保|力争|目标|保持|不低于")
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _domain_at(cat: Catalog, sentence: str, pos: int, end: int) -> str | None:
     for m in cat.domain_words.finditer(sentence, 0, pos):
         last = cat.domain_of[m.group(0)]
     if last is None:
-        after = cat.domain_words.search(sentence, end, end + 8)
+        after = cat.domain_words.search(sentence, pos, end + 8)
         if after:
             last = cat.domain_of[after.group(0)]
     return last
@@ -99,6 +100,9 @@ def extract(text: str) -> list[Indicator]:
                 if any(s < m.end() and num_start < e for s, e in taken):
                     continue
                 if rule.domain and _domain_at(cat, sentence, num_start, m.end()) != rule.domain:
+                    continue
+                clause_start = max(sentence.rfind(c, 0, num_start) for c in "，,：:") + 1
+                if _TARGET.search(sentence, clause_start, m.end() + 3):
                     continue
                 value = _value(m)
                 if value is None:

@@ -155,19 +155,23 @@ def _candidates(title: str, meta: dict[str, str], text: str) -> list[tuple[str, 
             out.append((s, (start + off, start + off + len(s))))
             break
     for key in ("发布机构", "发文机关", "ContentSource"):
-        v = re.sub(r"\s+", "", meta.get(key, ""))
-        if v and _ORG_END.search(v):
+        v = _site_to_place(re.sub(r"\s+", "", meta.get(key, "")))
+        if v and (_ORG_END.search(v) or re.search(rf"{_PLACE_UNIT}$", v)):
             out.append((v, None))
-    head_end = text.find("\n", 0)
-    for line_no, line in enumerate(text.split("\n")[:12]):
+    for line in text.split("\n")[:12]:
         for sm in _SOURCE_LINE.finditer(line):
-            src = re.sub(r"(?:门户)?(?:网站|网)$", "", sm.group(1))
+            src = _site_to_place(sm.group(1))
             if _ORG_END.search(src) or re.search(rf"{_PLACE_UNIT}$", src):
                 off = text.find(sm.group(1))
                 out.append((src, (off, off + len(src)) if off >= 0 else None))
-        del line_no
-    del head_end
     return out
+
+
+def _site_to_place(source: str) -> str:
+    """黄石市政府网 / 某县人民政府门户网站 name a site: the place is what they tell."""
+    if re.search(r"(?:网站|网)$", source):
+        return re.sub(r"(?:(?:人民)?政府)?(?:门户)?(?:网站|网)$", "", source)
+    return source
 
 
 def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:

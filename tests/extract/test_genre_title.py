@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from fazhi_shared.extract import genre, title
+
+REPORT_BODY = "2020年，我市法治政府建设取得新成效。现将有关情况报告如下：\n一、主要举措和成效\n法治政府建设……法治政府建设……"
+
+
+@pytest.mark.parametrize(
+    ("heading", "body", "expected"),
+    [("关于2020年度全省法治政府建设工作情况的报告", REPORT_BODY, "annual_report"),
+     ("江苏省司法厅2021年度法治政府建设情况报告", REPORT_BODY, "annual_report"),
+     ("德清县法治政府建设年度报告", REPORT_BODY, "annual_report"),
+     ("某区依法行政工作情况报告", REPORT_BODY, "annual_report"),
+     ("大连市2020年法治政府建设工作要点", "为推进……制定本要点。", "work_plan"),
+     ("合肥市法治政府建设规划（2021-2025年）", "为推进……制定本规划。", "implementation_plan"),
+     ("关于印发《杭州市法治政府建设实施方案（2021—2025年）》的通知", "现印发给你们。", "implementation_plan"),
+     ("我市召开2022年度法治政府建设工作推进会", "4月11日，推进会召开。", "other"),
+     ("2023年政府工作报告", "各位代表：现在，我代表市人民政府，向大会报告政府工作。", "other"),
+     ("法治政府建设年度报告制度的实践困境与完善路径", "摘要：本文……\n关键词：法治政府", "other"),
+     ("2022年度全省行政复议典型案例通报", "案例一：……", "other"),
+     ("在全县法治政府建设工作会议上的讲话", "同志们：\n今天召开……", "other"),
+     ("《合肥市法治政府建设规划（2021—2025年）》政策解读", "一、制定背景", "other"),
+     ("我省发布2021年度法治政府建设情况报告", "日前，省政府公开发布报告。", "other"),
+     ("关于第二批全省法治政府建设示范地区拟命名名单的公示", "现予以公示。", "other"),
+     ("", REPORT_BODY, "annual_report")],
+)
+def test_doc_type(heading: str, body: str, expected: str) -> None:
+    assert genre.doc_type(heading, body) == expected
+
+
+def test_title_never_site_name_or_breadcrumb() -> None:
+    meta = {"SiteName": "黄石市人民政府"}
+    text = "当前位置: 首页 > 国资动态 > 通知公告\n关于2023年法治政府建设情况的报告\n来源:黄石市政府网 时间:2024-02-28\n2023年，黄石市……"
+    assert title.title(meta, "黄石市人民政府", text) == "关于2023年法治政府建设情况的报告"
+    assert title.title({"ArticleTitle": "某县2021年度法治政府建设情况报告"}, None, "x") == "某县2021年度法治政府建设情况报告"
+    # A Hanweb page: the title sits outside the body, <title> is the site name.
+    heads = ["德清县人民政府", "德清县法治政府建设年度报告"]
+    body = "过去一年，德清县……\n一、主要举措和成效\n（一）强化组织领导。"
+    assert title.title({"SiteName": "德清县人民政府"}, "德清县人民政府", body, heads) == "德清县法治政府建设年度报告"
+    assert title.title({}, "兰山区2020年度法治政府建设工作的报告 | 兰山区政府", "正文第一段很长，不是标题，，，") == "兰山区2020年度法治政府建设工作的报告"

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import pytest
+
+from fazhi_shared.extract import citations, indicators, topics
+
+
+def _pairs(text: str) -> list[tuple[str, float, str]]:
+    return [(i.name, i.value, i.unit) for i in indicators.extract(text)]
+
+
+def test_counts_and_rates_from_one_sentence() -> None:
+    text = "全省各级行政复议机关新收行政复议申请3699件，依法受理3266件，审结3193件，审结率95.83%。"
+    assert _pairs(text) == [
+        ("admin_reconsideration_received", 3699, "件"),
+        ("admin_reconsideration_accepted", 3266, "件"),
+        ("admin_reconsideration_concluded", 3193, "件"),
+    ]
+
+
+def test_offsets_point_at_the_evidence() -> None:
+    text = "一、概况\n全年新收行政复议申请三千六百九十九件，依法受理3,266件。行政机关负责人出庭应诉率为百分之百。"
+    found = indicators.extract(text)
+    assert [(i.name, i.value) for i in found] == [
+        ("admin_reconsideration_received", 3699), ("admin_reconsideration_accepted", 3266),
+        ("head_appearance_rate_pct", 100)]
+    assert text[found[0].start : found[0].end] == "新收行政复议申请三千六百九十九件"
+    assert text[found[1].start : found[1].end].endswith("3,266件")
+    assert found[2].unit == "%"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("全市各级人民调解组织共调解矛盾纠纷1.2万件，调解成功11856件，调解成功率98.8%。",
+      [("mediation_disputes", 12000), ("mediation_success", 11856), ("mediation_success_rate_pct", 98.8)]),
+     ("信访案件调解成功125件。", []),
+     ("不予受理3件。", []),
+     ("办理行政应诉案件28件，其中一审应诉案件22件，二审应诉案件6件。", [("admin_litigation_cases", 28)]),
+     ("报送备案规范性文件45件；对62件规范性文件进行合法性审核。",
+      [("normative_docs_filed", 45), ("normative_docs_reviewed", 62)]),
+     ("报送国务院备案省政府规章5件。", []),
+     ("全年办理行政处罚案件1,234件，法律援助案件2100件。", [("admin_penalty_cases", 1234), ("legal_aid_cases", 2100)]),
+     ("2020年，共受理187件行政复议案件，综合纠错比率达27%。",
+      [("admin_reconsideration_accepted", 187), ("admin_reconsideration_correction_rate_pct", 27)])],
+)
+def test_catalog_patterns(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(n, v) for n, v, _ in _pairs(text)] == expected
+
+
+def test_catalog_has_the_design_names() -> None:
+    names = {r.name for r in indicators.catalog().rules}
+    assert {"admin_reconsideration_received", "admin_reconsideration_accepted",
+            "admin_reconsideration_concluded", "admin_litigation_cases", "head_appearance_rate_pct",
+            "normative_docs_filed", "mediation_disputes", "mediation_success"} <= names
+
+
+def test_citations_normalized_and_typed() -> None:
+    text = ("落实《法治政府建设实施纲要(2015-2020年)》《中华人民共和国行政处罚法》《国家安全法》"
+            "《黄石市公共汽车客运条例》《重大行政决策程序暂行条例》《黑龙江省行政执法案卷评查办法》"
+            "《关于印发xx的通知》（黔府办发[2019]12号）《中国共产党党内法规制定条例》"
+            "《辽宁省实施<法治建设与责任落实督察工作规定>细则》《法治政府建设实施纲要（2015—2020年）》")
+    found = citations.extract(text)
+    types = {c.title: c.type for c in found}
+    assert types["法治政府建设实施纲要（2015—2020年）"] == "方案/规划"
+    assert types["中华人民共和国行政处罚法"] == "法律"
+    assert types["国家安全法"] == "法律"
+    assert types["黄石市公共汽车客运条例"] == "地方性法规"
+    assert types["重大行政决策程序暂行条例"] == "行政法规"
+    assert types["黑龙江省行政执法案卷评查办法"] == "规章"
+    assert types["关于印发xx的通知"] == "规范性文件"
+    assert types["中国共产党党内法规制定条例"] == "党内法规"
+    assert "辽宁省实施〈法治建设与责任落实督察工作规定〉细则" in types
+    cited = citations.cited(found)
+    assert cited.count("法治政府建设实施纲要（2015—2020年）") == 1
+    assert all(text[c.start] == "《" and text[c.end - 1] == "》" for c in found)
+    assert citations.normalize_title("关于xx的通知〔2019〕") == "关于xx的通知〔2019〕"
+
+
+def test_topics_from_the_taxonomy() -> None:
+    text = "深化“放管服”改革，优化营商环境，推进简政放权。全面推行行政执法三项制度，加强行政执法监督，规范综合执法。"
+    found = topics.assign("", text)
+    assert "放管服/营商环境" in found and "行政执法" in found
+    assert "疫情防控" not in found
+    assert set(found) <= set(topics.labels())

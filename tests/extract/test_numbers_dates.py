@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from fazhi_shared.extract import dates, timeliness
+from fazhi_shared.extract.numbers import parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("三千六百九十九", 3699), ("3,699", 3699), ("1.2万", 12000), ("十二", 12), ("一百零三", 103),
+     ("两千零五", 2005), ("二〇二一", 2021), ("95.83", 95.83), ("３６９９", 3699)],
+)
+def test_numbers(text: str, value: float) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("日期:2021-04-22 14:43", "2021-04-22"), ("2021年4月22日", "2021-04-22"),
+     ("２０２２年３月２９日", "2022-03-29"), ("二〇二二年三月二十五日", "2022-03-25"),
+     ("2021/3/1", "2021-03-01"), ("2021.03.31", "2021-03-31")],
+)
+def test_find_date(text: str, iso: str) -> None:
+    found = dates.find_date(text)
+    assert found is not None and found[0] == iso
+
+
+def test_publish_date_sources_in_order() -> None:
+    text = "关于2020年度法治政府建设情况的报告\n发布时间：2021-03-30 来源：市司法局\n正文2020年5月1日……\n某某市人民政府\n2021年3月28日"
+    assert dates.publish_date({"PubDate": "2021-04-01 10:00"}, text)[0] == "2021-04-01"
+    iso, span = dates.publish_date({}, text)
+    assert iso == "2021-03-30" and span is not None and text[span[0] : span[1]] == "2021-03-30"
+    signed = "关于2020年度法治政府建设情况的报告\n正文。\n某某县人民政府\n二〇二一年三月二十八日"
+    assert dates.publish_date({}, signed)[0] == "2021-03-28"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "published", "expected"),
+    [("关于2020年度全省法治政府建设工作情况的报告", "annual_report", "2021-04-22", (2020, False)),
+     ("某市法治政府建设实施方案（2021—2025年）", "implementation_plan", "2021-12-01", (2021, False)),
+     ("德清县法治政府建设年度报告", "annual_report", "2023-03-20", (2022, True)),
+     ("某县法治政府建设工作要点", "work_plan", "2023-03-20", (2023, True)),
+     ("二〇二一年度法治政府建设情况报告", "annual_report", "2022-03-20", (2021, False)),
+     ("2023年政府工作报告", "other", "2023-01-18", (None, False))],
+)
+def test_report_year(title: str, kind: str, published: str, expected: tuple[int | None, bool]) -> None:
+    assert dates.report_year(title, kind, published) == expected
+
+
+def test_timeliness() -> None:
+    late = timeliness.timeliness("annual_report", 2020, "2021-04-22")
+    assert late is not None and late.model_dump() == {"deadline": "2021-04-01", "on_time": False, "days_late": 21}
+    early = timeliness.timeliness("annual_report", 2023, "2024-02-28")
+    assert early is not None and early.on_time and early.days_late == -33
+    on_deadline = timeliness.timeliness("annual_report", 2021, "2022-04-01")
+    assert on_deadline is not None and on_deadline.on_time and on_deadline.days_late == 0
+    assert timeliness.timeliness("work_plan", 2020, "2020-04-30") is None
+    assert timeliness.timeliness("annual_report", 2020, None) is None

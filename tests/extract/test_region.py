@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from fazhi_shared.extract import region
+from fazhi_shared.extract.gazetteer import gazetteer
+
+
+def test_gazetteer_covers_every_level_with_codes() -> None:
+    g = gazetteer()
+    levels = Counter(p.level for p in g.by_code.values())
+    assert levels["province"] == 34
+    assert levels["prefecture"] >= 333
+    assert levels["county"] >= 2800
+    assert all(len(code) == 6 and code.isdigit() for code in g.by_code)
+    for place in g.by_code.values():
+        if place.level != "province":
+            assert place.parent in g.by_code, place
+
+
+@pytest.mark.parametrize(
+    ("alias", "code"),
+    [("黔西南州", "522300"), ("黔西南", "522300"), ("锡林郭勒盟", "152500"), ("锡林郭勒", "152500"),
+     ("鄂温克旗", "150724"), ("科右前旗", "152221"), ("长阳县", "420528"), ("恩施州", "422800"),
+     ("广西", "450000"), ("内蒙古", "150000"), ("海淀区", "110108"), ("寿光市", "370783"),
+     ("仙桃市", "429004"), ("阿里地区", "542500")],
+)
+def test_short_forms(alias: str, code: str) -> None:
+    assert code in {p.adcode for p in gazetteer().aliases[alias]}
+
+
+def test_two_character_county_names_inside_words_are_not_places() -> None:
+    found = [m.alias for m in gazetteer().mentions("共同推进州和县两级改革，安徽省和县人民政府")]
+    assert found.count("和县") == 1
+
+
+@pytest.mark.parametrize(
+    ("heading", "text", "issuer", "kind", "code", "level"),
+    [("黔西南州人民政府关于2020年度法治政府建设情况的报告", "2020年，黔西南州人民政府……贵州省……", "黔西南州人民政府", "government", "522300", "prefecture"),
+     ("兰山区2020年度法治政府建设工作的报告", "2020年，在市委、市政府的坚强领导下，兰山区……临沂市……", "兰山区人民政府", "government", "371302", "county"),
+     ("关于2020年度全省法治政府建设工作情况的报告", "2020年，我省……《黑龙江省农村集体经济组织管理条例》……我省", "黑龙江省人民政府", "government", "230000", "province"),
+     ("关于2023年法治政府建设情况的报告", "2023年，黄石市认真贯彻落实……", "黄石市人民政府", "government", "420200", "prefecture"),
+     ("市司法局2022年度法治政府建设工作报告", "2022年，市司法局……\n遵义市司法局\n2023年2月24日", "遵义市司法局", "department", "520300", "prefecture"),
+     ("北京市海淀区人民政府关于2021年法治政府建设情况的报告", "……", "北京市海淀区人民政府", "government", "110108", "county"),
+     ("江苏省司法厅2021年度法治政府建设情况报告", "……", "江苏省司法厅", "department", "320000", "province"),
+     ("锡林郭勒盟行政公署关于2021年度法治政府建设情况的报告", "……", "锡林郭勒盟行政公署", "government", "152500", "prefecture")],
+)
+def test_issuer_and_region(heading: str, text: str, issuer: str, kind: str, code: str, level: str) -> None:
+    found = region.resolve(heading, {}, text)
+    assert (found.issuer, found.kind) == (issuer, kind)
+    assert found.region is not None and (found.region.adcode, found.region.level) == (code, level)
+
+
+def test_region_fields_for_districts_and_county_level_cities() -> None:
+    haidian = region.resolve("北京市海淀区人民政府关于2021年法治政府建设情况的报告", {}, "").region
+    assert haidian is not None and haidian.model_dump() == {
+        "province": "北京市", "city": None, "county": "海淀区", "adcode": "110108", "level": "county"}
+    shouguang = region.resolve("寿光市2020年度法治政府建设工作报告", {}, "").region
+    assert shouguang is not None and (shouguang.province, shouguang.city, shouguang.county) == ("山东省", "潍坊市", "寿光市")
+
+
+def test_ambiguous_names_follow_context() -> None:
+    # 朝阳区 is in Beijing and in Changchun; the text names 吉林省 and 长春市.
+    found = region.resolve("朝阳区2021年度法治政府建设情况报告", {}, "2021年，朝阳区在长春市委、市政府领导下，落实《吉林省优化营商环境条例》……")
+    assert found.region is not None and found.region.adcode == "220104"
+
+
+def test_info_table_issuer() -> None:
+    found = region.resolve("法治政府建设年度报告", {"发布机构": "德清县人民政府"}, "过去一年，……")
+    assert found.issuer == "德清县人民政府" and found.region is not None and found.region.adcode == "330521"

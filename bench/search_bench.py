@@ -73,28 +73,32 @@ def open_engine(engine: str, path: Path) -> SearchBackend:
     return ElasticsearchBackend(os.environ["FAZHI_BENCH_ES_URL"], prefix=f"bench{os.getpid()}")
 
 
-def index(backend: SearchBackend, docs: int, batch: int) -> tuple[float, float, list[str]]:
+def index(backend: SearchBackend, docs: int, batch: int) -> tuple[float, float, float, list[str]]:
+    """Wall seconds and CPU seconds (all threads, tantivy's included) spent in upsert."""
     synth = Synth()
     provinces: set[str] = set()
-    spent = 0.0
-    generated = 0.0
+    spent = cpu = 0.0
     pending = []
     t0 = time.perf_counter()
+
+    def flush() -> None:
+        nonlocal spent, cpu
+        t1, c1 = time.perf_counter(), time.process_time()
+        backend.upsert(pending)
+        spent += time.perf_counter() - t1
+        cpu += time.process_time() - c1
+        pending.clear()
+
     for doc in synth.documents(docs):
         if doc.region.province:
             provinces.add(doc.region.province)
         pending.append(doc)
         if len(pending) >= batch:
-            t1 = time.perf_counter()
-            backend.upsert(pending)
-            spent += time.perf_counter() - t1
-            pending = []
+            flush()
     if pending:
-        t1 = time.perf_counter()
-        backend.upsert(pending)
-        spent += time.perf_counter() - t1
+        flush()
     generated = time.perf_counter() - t0 - spent
-    return spent, generated, sorted(provinces)
+    return spent, cpu, generated, sorted(provinces)
 
 
 def shapes(rng: random.Random, provinces: list[str]) -> dict[str, Any]:
@@ -143,11 +147,14 @@ def main() -> None:
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="fazhi-search-bench-"))
     backend = open_engine(args.engine, workdir / "index")
     rss_before = rss_mb()
-    spent, generated, provinces = index(backend, args.docs, args.batch)
+    load = os.getloadavg()[0]
+    spent, cpu, generated, provinces = index(backend, args.docs, args.batch)
     gc.collect()
     figures: dict[str, Any] = {
         "engine": args.engine, "docs": args.docs, "batch": args.batch,
         "index_seconds": round(spent, 1), "docs_per_second": round(args.docs / spent),
+        "index_cpu_seconds": round(cpu, 1), "docs_per_cpu_second": round(args.docs / cpu),
+        "load_average_at_start": round(load, 1),
         "generate_seconds": round(generated, 1),
         "index_mb": round(dir_mb(workdir / "index"), 1) if args.engine == "tantivy" else None,
         "rss_after_index_mb": round(rss_mb()),
@@ -156,6 +163,7 @@ def main() -> None:
     print(f"indexed {args.docs} in {spent:.1f} s: {figures['docs_per_second']} docs/s", flush=True)
     figures["latency_ms"] = measure(backend, provinces, args.queries)
     figures["rss_after_queries_mb"] = round(rss_mb())
+    figures["load_average_at_end"] = round(os.getloadavg()[0], 1)
     figures["peak_rss_mb"] = round(peak_rss_mb())
     backend.close()
     if not args.keep and args.engine == "tantivy":

@@ -71,14 +71,17 @@ def inner_words(token: str) -> tuple[str, ...]:
 
 
 def sub_field(precise: list[str], extra: list[str]) -> str:
-    """The sub-word field: search-mode words plus every dictionary word inside a token."""
-    seen = set(precise)
-    out: list[str] = []
-    for word in (*extra, *(w for t in dict.fromkeys(precise) for w in inner_words(t))):
-        if word not in seen:
-            seen.add(word)
-            out.append(word)
-    return " ".join(out)
+    """The sub-word field: search-mode words (with their frequencies) plus every dictionary
+    word inside a token (once). Words that are precise tokens themselves are left out."""
+    unique = set(precise)
+    known = unique | set(extra)
+    inner: set[str] = set()
+    for token in unique:
+        if len(token) > 2:  # shorter tokens hold no other word; skip the call
+            inner.update(inner_words(token))
+    kept = [w for w in extra if w not in unique]
+    kept.extend(sorted(inner - known))
+    return " ".join(kept)
 
 
 def _bool(value: bool | None) -> str | None:

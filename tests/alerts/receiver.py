@@ -46,7 +46,8 @@ class Route:
 class Receiver:
     def __init__(self, port: int = 0) -> None:
         self.routes: dict[str, Route] = {}
-        self.calls: list[Call] = []
+        self.calls: list[Call] = []  # answered calls
+        self.arrivals: list[tuple[str, str]] = []  # (path, webhook-id) as each request arrives
         self.lock = threading.Lock()
         receiver = self
 
@@ -83,6 +84,7 @@ class Receiver:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         route = self.routes.get(path) or Route(default=(404, {}, b"no route", 0.0))
         with self.lock:
+            self.arrivals.append((path, headers.get("webhook-id", "")))
             answer = route.script.pop(0) if route.script else route.default
         status, extra, payload, delay = answer
         verified, error = False, None

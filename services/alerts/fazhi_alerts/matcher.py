@@ -1,23 +1,28 @@
 """Which alerts a document matches, with exactly the semantics of `/v1/search`.
 
 Embedded engine: the documents go into an in-memory tantivy index with the search index's
-schema and document conversion, and each alert's query, compiled by the same
-`compile_request` the search backend uses, runs against it. Compiled queries are cached per
-alert revision; the alert set is reloaded when its version in Redis changes.
+schema and document conversion, and each alert's search, compiled by the search code's own
+functions (`compile_node`, `filter_query`, `plan`), runs against it. Compiled queries are
+cached per alert revision; the alert set is reloaded when its version in Redis changes.
 Elasticsearch: the percolator index (`fazhi_shared.search.es_percolator`) does the same.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import tantivy
 
 from fazhi_shared.models import Document
+from fazhi_shared.search import plan
 from fazhi_shared.search.base import SearchRequest
-from fazhi_shared.search.compile_tantivy import compile_request
+from fazhi_shared.search.compile_tantivy import compile_node, filter_query
 from fazhi_shared.search.query import parse_query
 from fazhi_shared.search.tantivy_backend import build_schema, tantivy_document
 from fazhi_shared.settings import Settings
@@ -36,11 +41,28 @@ class Matcher(Protocol):
     def match(self, documents: list[Document]) -> dict[str, list[Alert]]: ...
 
 
+Clause = tuple[str, tuple[Any, ...]]
+
+
+@dataclass
+class Compiled:
+    rev: int
+    alert: Alert
+    text: Any  # tantivy.Query of the alert's words
+    clauses: tuple[Clause, ...]  # its filters, each one AND'ed
+
+
 class TantivyMatcher:
+    """`compile_request` is the query AND every filter clause, so a document matches iff it
+    matches the query (`compile_node`) and each clause (`filter_query` of that clause alone).
+    Clauses are shared by many alerts (is_report, a province…): each distinct clause runs
+    once per batch, and an alert's query runs only when all its clauses matched."""
+
     def __init__(self, store: AlertStore) -> None:
         self.store = store
         self.schema = build_schema()
-        self._compiled: dict[str, tuple[int, Alert, Any]] = {}
+        self._compiled: dict[str, Compiled] = {}
+        self._clauses: dict[Clause, Any] = {}
         self._version = -1
         self._lock = threading.Lock()
 
@@ -49,25 +71,38 @@ class TantivyMatcher:
         if version == self._version:
             return
         with self._lock:
-            alerts = self.store.all()
-            compiled: dict[str, tuple[int, Alert, Any]] = {}
-            for alert in alerts:
+            compiled: dict[str, Compiled] = {}
+            for alert in self.store.all():
                 cached = self._compiled.get(alert.id)
-                if cached is not None and cached[0] == alert.rev:
-                    compiled[alert.id] = (alert.rev, alert, cached[2])
+                if cached is not None and cached.rev == alert.rev:
+                    compiled[alert.id] = Compiled(alert.rev, alert, cached.text, cached.clauses)
                     continue
                 try:
-                    request = alert_request(alert)
-                    query = compile_request(self.schema, parse_query(request.q), request)
+                    compiled[alert.id] = self._compile(alert)
                 except Exception:  # one broken alert must not stop the others
                     log.exception("alert %s cannot be compiled; it is skipped", alert.id)
-                    continue
-                compiled[alert.id] = (alert.rev, alert, query)
             self._compiled = compiled
             self._version = version
 
+    def _compile(self, alert: Alert) -> Compiled:
+        request = alert_request(alert)
+        clauses: list[Clause] = []
+        for field, values in plan.keyword_filters(request):
+            clauses.append(("terms", (field, tuple(values))))
+        for field, lo, hi in plan.int_ranges(request):
+            clauses.append(("range", (field, lo, hi)))
+        for clause in clauses:
+            if clause not in self._clauses:
+                kind, args = clause
+                query = (filter_query(self.schema, [(args[0], list(args[1]))], []) if kind == "terms"
+                         else filter_query(self.schema, [], [args]))  # type: ignore[list-item]
+                self._clauses[clause] = query
+        text = compile_node(self.schema, parse_query(request.q))
+        return Compiled(alert.rev, alert, text, tuple(clauses))
+
     def match(self, documents: list[Document]) -> dict[str, list[Alert]]:
         self.refresh()
+        documents = list({doc.id: doc for doc in documents}.values())
         result: dict[str, list[Alert]] = {doc.id: [] for doc in documents}
         if not documents:
             return result
@@ -84,11 +119,27 @@ class TantivyMatcher:
             hits = searcher.search(tantivy.Query.term_query(self.schema, "id", doc.id), 1).hits
             address_to_id[_key(hits[0][1])] = doc.id
         limit = len(documents)
-        for _rev, alert, query in list(self._compiled.values()):
-            if not alert.active:
+
+        def run(query: Any) -> frozenset[str]:
+            found = searcher.search(query, limit, count=False).hits
+            return frozenset(address_to_id[_key(address)] for _score, address in found)
+
+        clause_hits: dict[Clause, frozenset[str]] = {}
+        everything = frozenset(result)
+        for compiled in list(self._compiled.values()):
+            if not compiled.alert.active:
                 continue
-            for _score, address in searcher.search(query, limit, count=False).hits:
-                result[address_to_id[_key(address)]].append(alert)
+            candidates = everything
+            for clause in compiled.clauses:
+                if clause not in clause_hits:
+                    clause_hits[clause] = run(self._clauses[clause])
+                candidates = candidates & clause_hits[clause]
+                if not candidates:
+                    break
+            if not candidates:
+                continue
+            for doc_id in run(compiled.text) & candidates:
+                result[doc_id].append(compiled.alert)
         return result
 
 
@@ -102,3 +153,39 @@ def make_matcher(settings: Settings, store: AlertStore) -> Matcher:
 
         return PercolatorMatcher(settings, store)
     return TantivyMatcher(store)
+
+
+class BatchingMatcher:
+    """Concurrent match tasks share one matching pass: building the in-memory index costs
+    about as much for 20 documents as for one, so tasks that arrive together go together."""
+
+    def __init__(self, matcher: Matcher, max_batch: int = 64, wait: float = 0.01) -> None:
+        self.matcher = matcher
+        self.max_batch = max_batch
+        self.wait = wait
+        self._queue: queue.Queue[tuple[Document, Future[list[Alert]]]] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="alerts-matcher", daemon=True)
+        self._thread.start()
+
+    def match_one(self, document: Document, timeout: float) -> list[Alert]:
+        future: Future[list[Alert]] = Future()
+        self._queue.put((document, future))
+        return future.result(timeout=timeout)
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            deadline = time.monotonic() + self.wait
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
+                except queue.Empty:
+                    break
+            try:
+                found = self.matcher.match([doc for doc, _ in batch])
+            except Exception as exc:  # every waiting task retries on its own
+                for _, future in batch:
+                    future.set_exception(exc)
+                continue
+            for doc, future in batch:
+                future.set_result(found.get(doc.id, []))

@@ -8,7 +8,7 @@ from typing import Any
 
 from fazhi_alerts.celery_app import app
 from fazhi_alerts.delivery import run_delivery
-from fazhi_alerts.matcher import Matcher, make_matcher
+from fazhi_alerts.matcher import BatchingMatcher, make_matcher
 from fazhi_alerts.notify import notify_document
 from fazhi_shared.celery_base import PipelineTask
 from fazhi_shared.producer import send
@@ -25,7 +25,7 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {}
 
 
-def _shared() -> tuple[Settings, SearchBackend, AlertStore, DeliveryStore, Matcher]:
+def _shared() -> tuple[Settings, SearchBackend, AlertStore, DeliveryStore, BatchingMatcher]:
     """Per-process clients, built on first use (never at import)."""
     with _lock:
         if not _state:
@@ -34,7 +34,8 @@ def _shared() -> tuple[Settings, SearchBackend, AlertStore, DeliveryStore, Match
             alerts = AlertStore(client)
             _state.update(
                 settings=settings, backend=open_backend(settings), alerts=alerts,
-                deliveries=DeliveryStore(client), matcher=make_matcher(settings, alerts),
+                deliveries=DeliveryStore(client),
+                matcher=BatchingMatcher(make_matcher(settings, alerts)),
             )
         s = _state
         return s["settings"], s["backend"], s["alerts"], s["deliveries"], s["matcher"]
@@ -50,7 +51,7 @@ def match(self: PipelineTask, payload: dict[str, Any]) -> int:
     if doc is None:
         log.info("document %s is gone; nothing to match", job.document_id)
         return 0
-    matched = matcher.match([doc]).get(doc.id, [])
+    matched = matcher.match_one(doc, timeout=self.app.conf.task_time_limit)
     to_send = notify_document(doc, matched, settings, deliveries)
     for delivery_id, alert_id in to_send:
         send(self.app, TaskName.DELIVER_WEBHOOK,

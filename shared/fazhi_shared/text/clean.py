@@ -26,6 +26,14 @@ _FRAGMENT = re.compile(
     r"|加入收藏|设为首页|扫一扫|微信|微博|QQ空间|QQ|手机版|复制链接|朗读|放大|缩小|原文链接)\s*\]?】?"
     r"|[|｜/·•\-—_=\s【】\[\]()（）:：,，>»]"
 )
+# Every character a noise fragment can hold: a line with any other Chinese character is text.
+_NOISE_CHARS = frozenset(
+    re.sub(r"[^\u4e00-\u9fff]", "", _LABELS)
+    + "打印本页内容此文章正收藏关闭窗口页面返回顶部我要纠错分享到点赞下载保存大中小默认视力保护色繁体简体"
+    "无障碍长者模式加入设为首扫一微信博空间手机版复制链接朗读放缩原年月日"
+    + "".join(chr(c) for c in range(0x20, 0x7F))
+    + "【】［］（）：，、|｜·•—－＿＝>»  \t　"
+)
 _LABEL_ONLY = re.compile(r"^(?:" + _LABELS + r"|分享|点赞|打印|关闭|收藏)")
 _LINE = re.compile(
     r"^(?:"
@@ -47,6 +55,9 @@ def is_noise(line: str) -> bool:
     if _LINE.match(line):
         return True
     if len(line) > 120:
+        return False
+    # Other characters can only be the value of a label (来源：市司法局), which needs a colon.
+    if not _NOISE_CHARS.issuperset(line) and ":" not in line and "：" not in line:
         return False
     residue = _FRAGMENT.sub("", line)
     if residue:

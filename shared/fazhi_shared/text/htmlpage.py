@@ -181,6 +181,10 @@ def density_body(tree: LexborHTMLParser) -> LexborNode | None:
     return best
 
 
+def _lines(text: str) -> list[str]:
+    return [ln for ln in (raw.strip() for raw in text.split("\n")) if ln]
+
+
 def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
     """Return (body text, metadata, <title>, how the body was found)."""
     tree = LexborHTMLParser(html)
@@ -191,33 +195,39 @@ def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
     root = tree.body
     if root is None:
         return "", meta, html_title, "none"
-    page_text = _block_text(root)
-    page_lines = [ln.strip() for ln in page_text.split("\n") if ln.strip()]
-    if _INFO.search(page_text):
-        meta.update(info_table(page_lines))
-    if "PubDate" not in meta or "ContentSource" not in meta:
-        # Publication lines around the body (发布时间：… 来源：… 点击数：…).
-        line_meta: dict[str, str] = {}
-        for line in page_lines:
-            if len(line) <= 120 and is_noise(line):
-                meta_from_line(line, line_meta)
-        for key, value in line_meta.items():
-            meta.setdefault(key, value)
+    # The whole page's lines are only needed for the info table and for publication lines
+    # (发布时间：… 来源：… 点击数：…) when the meta tags lack them.
+    page_text: str | None = None
+    need_publication = "PubDate" not in meta or "ContentSource" not in meta
+    if need_publication or _INFO.search(html):
+        page_text = _block_text(root)
+        page_lines = _lines(page_text)
+        if _INFO.search(page_text):
+            meta.update(info_table(page_lines))
+        if need_publication:
+            line_meta: dict[str, str] = {}
+            for line in page_lines:
+                if len(line) <= 120 and is_noise(line):
+                    meta_from_line(line, line_meta)
+            for key, value in line_meta.items():
+                meta.setdefault(key, value)
 
-    hanweb = _HANWEB.search(html)
+    hanweb = _HANWEB.search(html) if ("ContentStart" in html or "ZJEG_RSS" in html) else None
     if hanweb:
         fragment = LexborHTMLParser(hanweb.group(1) or hanweb.group(2) or "")
         fragment.strip_tags(_STRIP_TAGS)
         if fragment.body is not None and _CJK_PUNCT.search(fragment.body.text(deep=True)):
             _remove_widgets(fragment.body)
             return _block_text(fragment.body), meta, html_title, "hanweb"
-    # The DOM now holds the inserted line breaks, so a container's text keeps its paragraphs.
     body = _find_body(tree)
     how = "container"
     if body is None:
         body = density_body(tree)
         how = "density"
     if body is None:
-        return page_text, meta, html_title, "page"
+        return page_text if page_text is not None else _block_text(root), meta, html_title, "page"
     _remove_widgets(body)
-    return body.text(deep=True, separator="", strip=False), meta, html_title, how
+    if page_text is not None:
+        # The DOM already holds the inserted line breaks.
+        return body.text(deep=True, separator="", strip=False), meta, html_title, how
+    return _block_text(body), meta, html_title, how

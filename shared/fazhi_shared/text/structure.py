@@ -87,7 +87,12 @@ def classify(heading: str) -> str | None:
     return None
 
 
+_IMPLICIT_HINT = re.compile(r"存在|仍有|还有|面临|^(?:下一|下步|今后|新的一年|(?:19|20)\d\d)")
+
+
 def _implicit_kind(line: str) -> str | None:
+    if not _IMPLICIT_HINT.search(line, 0, 160):
+        return None
     first = _FIRST_SENTENCE.match(line[:160])
     sentence = first.group(0) if first else line[:160]
     head = re.split(r"[：:]", sentence, maxsplit=1)[0]

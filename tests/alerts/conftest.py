@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import redis
-import httpx
 import uvicorn
 
 from fazhi_api.app import create_app

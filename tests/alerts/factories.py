@@ -25,15 +25,15 @@ def make_document(n: int, rng: random.Random, **overrides: Any) -> Document:
     rng.shuffle(sentences)
     text = "。".join(sentences) + "。"
     url = f"http://gov.example/{province}/{n}.html"
-    fields: dict[str, Any] = dict(
-        id=document_id(url), url=url, fetched_at="2024-03-30T00:00:00Z",
-        content_sha256=hashlib.sha256(text.encode()).hexdigest(), is_report=True,
-        doc_type=rng.choice(DOC_TYPES),
-        title=f"{province}关于{year}年度法治政府建设{rng.choice(chosen)}情况的报告",
-        issuer=f"{province}人民政府", issuer_kind="government", report_year=year,
-        publish_date=f"{year + 1}-03-{rng.randint(1, 28):02d}",
-        region=Region(province=province, level="province"), text=text,
-    )
+    fields: dict[str, Any] = {
+        "id": document_id(url), "url": url, "fetched_at": "2024-03-30T00:00:00Z",
+        "content_sha256": hashlib.sha256(text.encode()).hexdigest(), "is_report": True,
+        "doc_type": rng.choice(DOC_TYPES),
+        "title": f"{province}关于{year}年度法治政府建设{rng.choice(chosen)}情况的报告",
+        "issuer": f"{province}人民政府", "issuer_kind": "government", "report_year": year,
+        "publish_date": f"{year + 1}-03-{rng.randint(1, 28):02d}",
+        "region": Region(province=province, level="province"), "text": text,
+    }
     fields.update(overrides)
     if "text" in overrides and "content_sha256" not in overrides:
         fields["content_sha256"] = hashlib.sha256(fields["text"].encode()).hexdigest()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from fazhi_shared.stores.alerts import UnsafeWebhookUrl, resolve_webhook_url
 
 from .conftest import KEY, OTHER_KEY, AlertsEnv, Api, make_env, settings_from

@@ -70,9 +70,9 @@ def test_unchanged_reindex_and_near_duplicates_notify_nobody_again(alerts_env: A
 
 
 def test_receiver_down_then_up_is_delivered_by_a_retry(alerts_env: AlertsEnv) -> None:
-    from .receiver import Receiver
-
     from fazhi_shared.stores.embedded_redis import free_port
+
+    from .receiver import Receiver
 
     port = free_port()  # nothing listens there yet
     alert = alerts_env.create_alert(q="政务公开", webhook_url=f"http://127.0.0.1:{port}/late")

@@ -6,11 +6,17 @@ from __future__ import annotations
 import os
 import random
 import time
+import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import AlertsEnv
+from fazhi_shared.search.base import SearchRequest
+from fazhi_shared.stores.alerts import AlertStore
+from fazhi_shared.stores.redis import redis_client
+
+from .conftest import AlertsEnv, make_env, settings_from
 from .factories import make_alert_spec, make_document
 
 pytestmark = pytest.mark.slow
@@ -80,7 +86,43 @@ def test_100_alerts_by_1000_documents_match_exactly_what_search_returns(alerts_e
 @pytest.mark.es
 @pytest.mark.skipif(not os.environ.get("FAZHI_TEST_ES_URL"),
                     reason="FAZHI_TEST_ES_URL is not set: no Elasticsearch cluster to percolate against")
-def test_percolator_agrees_with_search_on_elasticsearch() -> None:
-    from .es_percolator_check import run_percolator_contract
+def test_percolator_matches_exactly_what_elasticsearch_search_returns(
+    alerts_redis: str, tmp_path: Path
+) -> None:
+    from fazhi_shared.search.es_backend import ElasticsearchBackend
+    from fazhi_shared.search.es_percolator import PercolatorMatcher
 
-    run_percolator_contract(os.environ["FAZHI_TEST_ES_URL"])
+    prefix = f"fazhi-test-{uuid.uuid4().hex[:8]}"
+    env = make_env(alerts_redis, tmp_path, FAZHI_SEARCH_URL=os.environ["FAZHI_TEST_ES_URL"],
+                   FAZHI_ES_INDEX_PREFIX=prefix)
+    settings = settings_from(env)
+    store = AlertStore(redis_client(settings))
+    rng = random.Random(99)
+    alerts = []
+    for n in range(60):
+        spec = make_alert_spec(n, rng, "https://hooks.example/x")
+        request = SearchRequest(q=spec["q"], filters={
+            k: v if isinstance(v, list) else [v] for k, v in spec["filters"].items() if k != "report_year"})
+        alerts.append(store.create(owner="o", request=request.model_dump(mode="json"), **spec)[0])
+    docs = [make_document(n, rng) for n in range(300)]
+    backend = ElasticsearchBackend(os.environ["FAZHI_TEST_ES_URL"], prefix=prefix)
+    matcher = PercolatorMatcher(settings, store)
+    try:
+        backend.upsert(docs)
+        matched = matcher.match(docs)
+        for alert in alerts:
+            request = SearchRequest.model_validate({**alert.request, "size": 100})
+            expected: set[str] = set()
+            while True:
+                page = backend.search(request)
+                expected.update(h.id for h in page.hits)
+                if not page.next_cursor:
+                    break
+                request = request.model_copy(update={"cursor": page.next_cursor})
+            got = {doc_id for doc_id, found in matched.items() if alert in found}
+            assert got == expected, alert.q
+    finally:
+        for index in (f"{prefix}-documents-v*", f"{prefix}-alerts-percolator"):
+            backend.client.indices.delete(index=index, ignore_unavailable=True)
+        matcher.close()
+        backend.close()

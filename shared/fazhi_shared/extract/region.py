@@ -38,6 +38,11 @@ class IssuerResult:
     span: tuple[int, int] | None = None
 
 
+def _gov_of(place: Place) -> str:
+    """The government of a division: 行政公署 for leagues (盟) and 地区, else 人民政府."""
+    return "行政公署" if place.name.endswith(("盟", "地区")) else "人民政府"
+
+
 def _kind(org: str) -> str:
     return "government" if re.search(rf"{_GOV}$", org) else "department"
 
@@ -185,7 +190,7 @@ def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
         if place is not None and (end >= len(cand) - 12 or _ORG_END.search(cand)):
             rest = cand[end:]
             if not rest or not _ORG_END.search(cand):
-                issuer = cand + "人民政府" if not _ORG_END.search(cand) else cand
+                issuer = cand + _gov_of(place) if not _ORG_END.search(cand) else cand
                 return IssuerResult(issuer, "government", _region(g, place), span)
             return IssuerResult(cand, _kind(cand), _region(g, place), span)
         if place is None and relative_org is None and _ORG_END.search(cand):
@@ -202,7 +207,7 @@ def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
             seg = opening.group(1)
             name = seg[:end]
             org_m = re.match(rf"{re.escape(name)}((?:{_GOV}|{_DEPT}))", seg)
-            issuer = name + (org_m.group(1) if org_m else "人民政府")
+            issuer = name + (org_m.group(1) if org_m else _gov_of(place))
             return IssuerResult(issuer, _kind(issuer), _region(g, place), None)
     if level is None:
         return IssuerResult(relative_org, _kind(relative_org) if relative_org else None, None, relative_span)
@@ -218,4 +223,4 @@ def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
     if relative_org:
         issuer = full + relative_org[1:] if _RELATIVE.match(relative_org) else relative_org
         return IssuerResult(issuer, _kind(relative_org), _region(g, place), relative_span)
-    return IssuerResult(full + "人民政府", "government", _region(g, place), None)
+    return IssuerResult(full + _gov_of(place), "government", _region(g, place), None)

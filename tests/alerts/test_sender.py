@@ -1,0 +1,73 @@
+"""One webhook attempt against a real server: no redirects, capped bodies, address checked
+at send time, documented events."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fazhi_alerts import events, sender, signing
+from fazhi_shared.settings import Settings
+
+from .receiver import Receiver
+
+README = Path(__file__).parents[2] / "services" / "alerts" / "README.md"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def _settings(tmp_path: Path, **kw: object) -> Settings:
+    return Settings(data_dir=tmp_path, webhook_allow_private=True, webhook_timeout=2.0, **kw)  # type: ignore[arg-type]
+
+
+def test_redirects_are_not_followed(receiver: Receiver, tmp_path: Path) -> None:
+    receiver.route("/moved", default=(302, {"Location": receiver.url("/target")}, b"", 0.0))
+    receiver.route("/target")
+    result = sender.post(receiver.url("/moved"), "{}", {}, _settings(tmp_path))
+    assert not result.ok and result.status_code == 302 and "redirect" in (result.error or "")
+    assert receiver.received("/target") == []
+
+
+def test_response_body_is_read_only_up_to_the_cap(receiver: Receiver, tmp_path: Path) -> None:
+    receiver.route("/big", default=(200, {}, b"x" * 20_000_000, 0.0))
+    started = time.monotonic()
+    result = sender.post(receiver.url("/big"), "{}", {}, _settings(tmp_path, webhook_max_response_bytes=1024))
+    assert result.ok and len(result.excerpt or "") <= sender.EXCERPT
+    assert time.monotonic() - started < 2
+
+
+def test_loopback_is_refused_at_send_time_without_the_setting(receiver: Receiver, tmp_path: Path) -> None:
+    receiver.route("/hook")
+    for url in (receiver.url("/hook"), f"http://localhost:{receiver.port}/hook"):
+        result = sender.post(url, "{}", {}, Settings(data_dir=tmp_path))
+        assert result.refused and result.status_code is None and "private" in (result.error or "")
+    assert receiver.arrivals == []
+
+
+def test_signature_verifies_with_the_standard_library(receiver: Receiver, tmp_path: Path) -> None:
+    from fazhi_shared.stores.alerts import new_secret
+
+    secret = new_secret()
+    receiver.route("/signed").secret = secret
+    body = '{"type":"alert.test","data":{}}'
+    headers = signing.headers([secret], "msg_abc", int(time.time()), body)
+    assert sender.post(receiver.url("/signed"), body, headers, _settings(tmp_path)).ok
+    [call] = receiver.received("/signed")
+    assert call.verified, call.error
+    tampered = signing.headers([new_secret()], "msg_abc", int(time.time()), body)
+    sender.post(receiver.url("/signed"), body, tampered, _settings(tmp_path))
+    assert not receiver.received("/signed")[1].verified
+
+
+def test_every_webhook_event_is_documented() -> None:
+    readme = README.read_text(encoding="utf-8")
+    for event in events.EVENT_TYPES:
+        assert f"`{event}`" in readme, f"{event} is not documented in {README}"

@@ -84,13 +84,13 @@ class ElasticsearchBackend(SearchBackend):
 
     def versions(self) -> list[str]:
         found = self.client.indices.get(index=f"{self.prefix}-documents-v*",
-                                        expand_wildcards="open")
+                                        expand_wildcards="open").body
         pattern = re.compile(rf"^{re.escape(self.prefix)}-documents-v(\d+)$")
         named = [(int(m.group(1)), name) for name in found if (m := pattern.match(name))]
         return [name for _, name in sorted(named)]
 
     def current(self) -> str:
-        return next(iter(self.client.indices.get_alias(name=self.alias)))
+        return next(iter(self.client.indices.get_alias(name=self.alias).body))
 
     # -- writing ------------------------------------------------------------------------
     def _bulk(self, actions: Iterable[dict[str, Any]], refresh: bool = True) -> None:
@@ -167,7 +167,7 @@ class ElasticsearchBackend(SearchBackend):
         return int(self.client.count(index=self.alias)["count"])
 
     def health(self) -> dict[str, Any]:
-        cluster = self.client.cluster.health()
+        cluster = self.client.cluster.health().body
         return {"engine": "elasticsearch", "cluster": cluster.get("status"),
                 "version": self.current(), "documents": self.count()}
 
@@ -226,7 +226,7 @@ class ElasticsearchBackend(SearchBackend):
             key = int(last[1]) if sort == "relevance" else 0
             cursor = Cursor(sort=sort, after=(value, key, docs[-1].id), seen=seen)  # type: ignore[arg-type]
             next_cursor = encode_cursor(cursor)
-        raw = found.get("aggregations") or {}
+        raw = found.body.get("aggregations") or {}
         return SearchResponse(
             total=total, hits=hits, facets=plan.read_facets(raw, request),
             stats=plan.read_stats(raw, request), next_cursor=next_cursor,
@@ -242,7 +242,7 @@ class ElasticsearchBackend(SearchBackend):
                                    compile_es.filter_clauses(filters, plan.int_ranges(loose)))
         found = self.client.search(index=self.alias, size=0, query=query,
                                    aggs=plan.duplicate_aggs(ids))
-        return plan.read_duplicates(found.get("aggregations") or {})
+        return plan.read_duplicates(found.body.get("aggregations") or {})
 
     def close(self) -> None:
         self.client.close()

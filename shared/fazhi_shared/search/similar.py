@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 MAX_TERMS = 25
 MIN_TERM_FREQ = 2
-CANDIDATES = 200  # the most frequent words whose document frequency is looked up
+CANDIDATES = 80  # the most frequent words whose document frequency is looked up
 
 
 def distinctive_terms(backend: SearchBackend, text: str, title: str) -> list[str]:

@@ -40,3 +40,7 @@ def test_title_never_site_name_or_breadcrumb() -> None:
     body = "过去一年，德清县……\n一、主要举措和成效\n（一）强化组织领导。"
     assert title.title({"SiteName": "德清县人民政府"}, "德清县人民政府", body, heads) == "德清县法治政府建设年度报告"
     assert title.title({}, "兰山区2020年度法治政府建设工作的报告 | 兰山区政府", "正文第一段很长，不是标题，，，") == "兰山区2020年度法治政府建设工作的报告"
+
+
+def test_work_summary_is_an_annual_report() -> None:
+    assert genre.doc_type("某县司法局2021年度法治政府建设工作总结", REPORT_BODY) == "annual_report"

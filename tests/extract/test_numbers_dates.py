@@ -57,3 +57,10 @@ def test_timeliness() -> None:
     assert on_deadline is not None and on_deadline.on_time and on_deadline.days_late == 0
     assert timeliness.timeliness("work_plan", 2020, "2020-04-30") is None
     assert timeliness.timeliness("annual_report", 2020, None) is None
+
+
+def test_annual_report_titled_with_its_publish_year_covers_the_year_before() -> None:
+    text = "2022年某县法治政府建设年度报告\n2021年，我县深入推进法治政府建设。"
+    assert dates.report_year("2022年某县法治政府建设年度报告", "annual_report", "2022-03-20", text) == (2021, False)
+    same = "2022年，我县……"
+    assert dates.report_year("2022年某县法治政府建设年度报告", "annual_report", "2022-12-20", same) == (2022, False)

@@ -70,3 +70,15 @@ def test_ambiguous_names_follow_context() -> None:
 def test_info_table_issuer() -> None:
     found = region.resolve("法治政府建设年度报告", {"发布机构": "德清县人民政府"}, "过去一年，……")
     assert found.issuer == "德清县人民政府" and found.region is not None and found.region.adcode == "330521"
+
+
+def test_relative_department_resolved_from_context() -> None:
+    text = "2021年，省司法厅认真履行职责，全面落实《黑龙江省法治政府建设实施方案》……我省……黑龙江省……"
+    found = region.resolve("省司法厅2021年度法治政府建设情况报告", {}, text)
+    assert found.issuer == "黑龙江省司法厅" and found.kind == "department"
+    assert found.region is not None and found.region.adcode == "230000"
+
+
+def test_league_government_is_the_administrative_office() -> None:
+    found = region.resolve("阿拉善盟2023年法治政府建设工作要点", {}, "为推进……")
+    assert found.issuer == "阿拉善盟行政公署" and found.kind == "government"

@@ -106,15 +106,27 @@ def title_years(title: str) -> tuple[int, int] | None:
     return None
 
 
+_OPENING_YEAR = re.compile(r"(?:^|\n)[^\n]{0,12}?((?:19|20)\d\d)\s*年(?:度|以来)?\s*[,，]")
+
+
 def report_year(
-    title: str | None, doc_type: str, published: str | None
+    title: str | None, doc_type: str, published: str | None, text: str = ""
 ) -> tuple[int | None, bool]:
-    """The year covered; without one in the title, inferred from the publish date."""
+    """The year covered; without one in the title, inferred from the publish date.
+
+    An annual report titled with the year it is published in (2022年…年度报告, out in March
+    2022) covers the year before when its opening sentence says so (2021年，我县…).
+    """
     if doc_type == "other":
         return None, False
     found = title_years(title or "")
     if found:
-        return found[0], False
+        year = found[0]
+        if doc_type == "annual_report" and published and int(published[:4]) == year:
+            opening = _OPENING_YEAR.search(fold_digits(text[:400]))
+            if opening and int(opening.group(1)) == year - 1:
+                return year - 1, False
+        return year, False
     if not published:
         return None, False
     year = int(published[:4])

@@ -11,7 +11,9 @@ _NEGATIVE_TITLE = re.compile(
     r"思考|述评|综述|评估报告|第三方|述法|第一责任人|督察|通报|表彰|获评|入选|荣获|示范|考核结果|"
     r"工作会|动员|部署会|推进会|学习|专题|宣讲|观察|访谈|如何|为何|怎样|！|？"
 )
-_ANNUAL = re.compile(rf"{_SUBJECT}.{{0,30}}?报告|年度报告|{_SUBJECT}.{{0,20}}?情况$")
+_ANNUAL = re.compile(
+    rf"{_SUBJECT}.{{0,30}}?报告|年度报告|{_SUBJECT}.{{0,20}}?情况$|{_SUBJECT}.{{0,20}}?(?:工作)?总结$"
+)
 _WORK_PLAN = re.compile(rf"{_SUBJECT}.{{0,20}}?(?:工作要点|要点|工作计划|工作安排|重点任务)")
 _IMPL_PLAN = re.compile(
     rf"{_SUBJECT}.{{0,30}}?(?:实施方案|规划|实施纲要|纲要|实施意见|行动方案|方案)"

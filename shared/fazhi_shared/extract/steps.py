@@ -56,7 +56,7 @@ def doc_type(doc: Document, page: PageContent) -> None:
 
 def report_year(doc: Document, page: PageContent) -> None:
     doc.report_year, doc.report_year_inferred = dates.report_year(
-        doc.title, doc.doc_type, doc.publish_date
+        doc.title, doc.doc_type, doc.publish_date, doc.text
     )
     if doc.report_year is not None and not doc.report_year_inferred and "title" in doc.evidence:
         doc.evidence["report_year"] = doc.evidence["title"]

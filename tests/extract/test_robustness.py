@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import pytest
+
 from fazhi_shared.pipeline import process
 
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"\x00\x01\xff" * 100, "。。。，，，《》《".encode(), "<html><body></body></html>".encode(),
+    [b"", b"\x00\x01\xff" * 100, "。。。，，，《》《".encode(), b"<html><body></body></html>",
      ("法治政府建设" * 5000).encode(), "《《《》》》〔〕（）".encode("gbk"),
      "关于2020年度法治政府建设情况的报告\n新收行政复议申请件，受理件。".encode()],
 )

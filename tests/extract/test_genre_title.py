@@ -24,7 +24,12 @@ REPORT_BODY = "2020年，我市法治政府建设取得新成效。现将有关�
      ("《合肥市法治政府建设规划（2021—2025年）》政策解读", "一、制定背景", "other"),
      ("我省发布2021年度法治政府建设情况报告", "日前，省政府公开发布报告。", "other"),
      ("关于第二批全省法治政府建设示范地区拟命名名单的公示", "现予以公示。", "other"),
-     ("", REPORT_BODY, "annual_report")],
+     ("", REPORT_BODY, "annual_report"),
+     ("某市2021年政府信息公开工作年度报告", "本报告根据……编制。", "other"),
+     ("2022年全市政务公开工作要点", "为推进……制定本要点。", "other"),
+     ("关于2021年国民经济和社会发展计划执行情况的报告", REPORT_BODY, "other"),
+     ("某县司法局2021年度法治建设工作情况报告", REPORT_BODY, "annual_report"),
+     ("党政主要负责人履行推进法治建设第一责任人职责情况报告", REPORT_BODY, "other")],
 )
 def test_doc_type(heading: str, body: str, expected: str) -> None:
     assert genre.doc_type(heading, body) == expected

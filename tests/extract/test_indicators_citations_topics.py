@@ -82,3 +82,10 @@ def test_topics_from_the_taxonomy() -> None:
     assert "放管服/营商环境" in found and "行政执法" in found
     assert "疫情防控" not in found
     assert set(found) <= set(topics.labels())
+
+
+def test_catalog_definitions_have_labels_units_and_synonyms() -> None:
+    defs = indicators.definitions()
+    assert len({d.name for d in defs}) == len(defs) >= 8
+    assert all(d.label and d.unit and d.synonyms for d in defs)
+    assert {d.name for d in defs} == {r.name for r in indicators.catalog().rules}

@@ -12,7 +12,7 @@ _NEGATIVE_TITLE = re.compile(
     r"工作会|动员|部署会|推进会|学习|专题|宣讲|观察|访谈|如何|为何|怎样|！|？"
 )
 _ANNUAL = re.compile(
-    rf"{_SUBJECT}.{{0,30}}?报告|年度报告|{_SUBJECT}.{{0,20}}?情况$|{_SUBJECT}.{{0,20}}?(?:工作)?总结$"
+    rf"{_SUBJECT}.{{0,30}}?报告|{_SUBJECT}.{{0,20}}?情况$|{_SUBJECT}.{{0,20}}?(?:工作)?总结$"
 )
 _WORK_PLAN = re.compile(rf"{_SUBJECT}.{{0,20}}?(?:工作要点|要点|工作计划|工作安排|重点任务)")
 _IMPL_PLAN = re.compile(
@@ -52,7 +52,10 @@ def doc_type(title: str | None, text: str) -> str:
     if _ANNUAL.search(t):
         return "annual_report"
     body_mentions = len(re.findall(_SUBJECT, text[:6000]))
-    if "报告" in t and _REPORT_OPENING.search(head) and body_mentions >= 3:
+    # A generic title (2021年度报告, 某县关于2021年工作情况的报告) leaves it to the body; a
+    # title naming another subject (国民经济…计划执行情况的报告) does not.
+    generic = len(re.sub(r"关于|(?:19|20)\d\d|年度?|工作|情况|的|报告|[\s（）()]", "", t)) <= 8
+    if "报告" in t and generic and _REPORT_OPENING.search(head) and body_mentions >= 3:
         return "annual_report"
     if not t and _REPORT_OPENING.search(head) and body_mentions >= 3:
         return "annual_report"

@@ -55,6 +55,25 @@ def catalog() -> Catalog:
     return Catalog(rules, re.compile("|".join(map(re.escape, words))), domain_of)
 
 
+@dataclass(frozen=True)
+class Definition:
+    name: str
+    label: str
+    unit: str
+    synonyms: tuple[str, ...]
+
+
+@functools.cache
+def definitions() -> tuple[Definition, ...]:
+    """Every indicator of the catalog with its label, unit and synonyms (for the API and docs)."""
+    path = resources.files("fazhi_shared") / "data" / "indicators.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(
+        Definition(i["name"], i["label"], i["unit"], tuple(i.get("synonyms", ())))
+        for i in data["indicators"]
+    )
+
+
 def _value(m: re.Match[str]) -> float | None:
     groups = m.groupdict()
     if groups.get("n"):

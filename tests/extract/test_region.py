@@ -82,3 +82,16 @@ def test_relative_department_resolved_from_context() -> None:
 def test_league_government_is_the_administrative_office() -> None:
     found = region.resolve("阿拉善盟2023年法治政府建设工作要点", {}, "为推进……")
     assert found.issuer == "阿拉善盟行政公署" and found.kind == "government"
+
+
+@pytest.mark.parametrize(
+    ("heading", "text", "issuer", "code"),
+    [("司法部2021年法治政府建设年度报告", "2021年，司法部深入学习贯彻……", "司法部", None),
+     ("柳林镇人民政府2022年法治政府建设工作报告", "2022年，柳林镇在县委领导下……濮阳县……河南省", "柳林镇人民政府", "410928"),
+     ("关于2021年度法治政府建设情况的报告", "2021年，全区深入学习……广西壮族自治区……南宁市……全区……", "广西壮族自治区人民政府", "450000"),
+     ("关于2021年度法治政府建设情况的报告", "2021年，全区……广西壮族自治区南宁市青秀区……青秀区……全区……青秀区", "青秀区人民政府", "450103")],
+)
+def test_issuers_without_a_division_and_whole_region(heading: str, text: str, issuer: str, code: str | None) -> None:
+    found = region.resolve(heading, {}, text)
+    assert found.issuer == issuer
+    assert (found.region.adcode if found.region else None) == code

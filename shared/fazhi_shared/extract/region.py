@@ -17,7 +17,7 @@ from fazhi_shared.models import Region
 
 _GOV = r"(?:人民政府|政府|行政公署|行署)"
 _DEPT = (
-    r"(?:人民政府办公厅|人民政府办公室|政府办公室|政府办|办公厅|办公室|司法厅|司法局|厅|局|委员会|委|"
+    r"(?:人民政府办公厅|人民政府办公室|政府办公室|政府办|办公厅|办公室|司法厅|司法局|总局|厅|局|部|委员会|委|"
     r"管理委员会|管委会|中心|署|院|处|办)"
 )
 _ORG_END = re.compile(rf"(?:{_GOV}|{_DEPT})$")
@@ -127,11 +127,15 @@ def _relative_level(s: str) -> str | None:
     )
 
 
-def _we_level(text: str) -> str | None:
+def _we_unit(text: str) -> str | None:
+    """The unit a report speaks for itself in: 我省/全市/本县 → 省/市/县."""
     counts = Counter(_WE.findall(text[:5000]))
-    if not counts:
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _unit_level(unit: str | None) -> str | None:
+    if unit is None:
         return None
-    unit = counts.most_common(1)[0][0]
     if unit in ("省", "自治区"):
         return "province"
     return "prefecture" if unit in ("市", "州", "盟") else "county"
@@ -172,6 +176,18 @@ def _candidates(title: str, meta: dict[str, str], text: str) -> list[tuple[str, 
     return out
 
 
+def _other_org(
+    g: Gazetteer, scores: dict[str, float], org: str, span: tuple[int, int] | None
+) -> IssuerResult:
+    """An issuer that names no division: a central department (司法部) has no region; a
+    township (柳林镇人民政府) or a street office lies in the county the text names most."""
+    region_: Region | None = None
+    if re.search(r"(?:镇|乡|街道)", org):
+        county = _dominant(g, scores, "county", _dominant(g, scores, "province", None))
+        region_ = _region(g, county) if county is not None else None
+    return IssuerResult(org, _kind(org), region_, span)
+
+
 def _site_to_place(source: str) -> str:
     """黄石市政府网 / 某县人民政府门户网站 name a site: the place is what they tell."""
     if re.search(r"(?:网站|网)$", source):
@@ -185,6 +201,7 @@ def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
     relative_org: str | None = None
     relative_level: str | None = None
     relative_span: tuple[int, int] | None = None
+    other_org: tuple[str, tuple[int, int] | None] | None = None  # 司法部, 柳林镇人民政府
     for cand, span in _candidates(title or "", meta, text):
         place, end = _place_in(g, cand, scores)
         if place is not None and (end >= len(cand) - 12 or _ORG_END.search(cand)):
@@ -197,11 +214,14 @@ def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
             level = _relative_level(cand)
             if level:
                 relative_org, relative_level, relative_span = cand, level, span
+            elif other_org is None:
+                other_org = (cand, span)
     # The subject of the opening sentence: "2023年，黄石市认真贯彻…".
     body = text[:400]
     opening = re.search(r"(?:^|\n)[^\n]{0,30}?(?:19|20)\d\d年(?:度|以来)?[,，]\s*(?:在[^,，]{0,30}[,，])?([^\n]{0,40})", body)
-    level = relative_level or _we_level(text)
-    if opening and relative_org is None:
+    unit = None if relative_level else _we_unit(text)
+    level = relative_level or _unit_level(unit)
+    if opening and relative_org is None and other_org is None:
         place, end = _place_in(g, opening.group(1), scores)
         if place is not None and opening.group(1).find(place.name[:2]) <= 2:
             seg = opening.group(1)
@@ -209,9 +229,16 @@ def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
             org_m = re.match(rf"{re.escape(name)}((?:{_GOV}|{_DEPT}))", seg)
             issuer = name + (org_m.group(1) if org_m else _gov_of(place))
             return IssuerResult(issuer, _kind(issuer), _region(g, place), None)
+    if other_org is not None and relative_org is None:
+        return _other_org(g, scores, *other_org)
     if level is None:
         return IssuerResult(relative_org, _kind(relative_org) if relative_org else None, None, relative_span)
     province = _dominant(g, scores, "province", None)
+    if unit == "区" and province is not None and province.name.endswith("自治区"):
+        # 全区 in an autonomous region's report is the region, unless a district is named often.
+        district = _dominant(g, scores, "county", None)
+        if district is None or scores.get(district.adcode, 0.0) < 2:
+            level = "province"
     place = province
     if level in ("prefecture", "county") and province is not None:
         place = _dominant(g, scores, "prefecture", province) or province

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 
@@ -109,7 +108,6 @@ def test_rate_per_host_is_shared_by_every_crawler_process(
     """Three processes fetch one host as fast as they may: the host sees the configured rate."""
     rate, per_process = 4.0, 5
     url = sites["api"].url("/api/fzzf/list")
-    started = time.monotonic()
     procs = [subprocess.Popen([sys.executable, "-c", _HAMMER, str(crawl_settings.data_dir),
                                crawl_settings.effective_redis_url(), str(rate), url, str(per_process)])
              for _ in range(3)]
@@ -117,7 +115,6 @@ def test_rate_per_host_is_shared_by_every_crawler_process(
     hits = [h for h in web.hits_of("api") if h.path.startswith("/api/")]
     assert len(hits) == 3 * per_process
     assert web.min_gap("api") >= 1 / rate - 0.01
-    assert time.monotonic() - started < 3 * per_process / rate + 8
 
 
 def test_crawl_delay_of_robots_txt_wins_over_a_faster_rate(

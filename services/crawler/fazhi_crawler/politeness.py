@@ -47,6 +47,21 @@ redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]) + 60000)
 return 0
 """
 
+# At the end of a request: the next one starts one interval after this one ended, not only
+# after it started, so a request delayed on its way (a busy client) never arrives at the
+# server closer than one interval to the one before. KEYS as above; ARGV: interval ms, token.
+_RELEASE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREM', KEYS[2], ARGV[2])
+local want = now + tonumber(ARGV[1])
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if want > nxt then
+  redis.call('SET', KEYS[1], want, 'PX', tonumber(ARGV[1]) + 60000)
+end
+return 0
+"""
+
 # Pushes the next allowed time of a host later (a 429 with Retry-After, a Crawl-delay).
 _PUSH_BACK = """
 local t = redis.call('TIME')
@@ -68,9 +83,11 @@ class HostLimiter:
         self.lease_ms = int(lease_s * 1000)
         self._acquire: Callable[..., int] | None = None
         self._push: Callable[..., int] | None = None
+        self._release_script: Callable[..., int] | None = None
         if client is not None:
             self._acquire = client.register_script(_ACQUIRE)
             self._push = client.register_script(_PUSH_BACK)
+            self._release_script = client.register_script(_RELEASE)
         self._lock = threading.Lock()
         self._local_next: dict[str, float] = {}
         self._local_busy: dict[str, int] = {}
@@ -88,7 +105,7 @@ class HostLimiter:
         try:
             yield
         finally:
-            self._release(host, token)
+            self._release(host, token, interval_ms)
 
     def push_back(self, host: str, seconds: float) -> None:
         if self._push is not None:
@@ -114,12 +131,15 @@ class HostLimiter:
             self._local_busy[host] = self._local_busy.get(host, 0) + 1
             return 0
 
-    def _release(self, host: str, token: str) -> None:
-        if self.client is not None:
-            self.client.zrem(_P + host + ":inflight", token)
+    def _release(self, host: str, token: str, interval_ms: int) -> None:
+        if self._release_script is not None:
+            self._release_script(keys=[_P + host + ":next", _P + host + ":inflight"],
+                                 args=[interval_ms, token])
         else:
             with self._lock:
                 self._local_busy[host] = max(0, self._local_busy.get(host, 1) - 1)
+                self._local_next[host] = max(self._local_next.get(host, 0.0),
+                                             time.monotonic() + interval_ms / 1000)
 
 
 class RobotsCache:

@@ -26,9 +26,13 @@ from fazhi_shared.models import Document
 from fazhi_shared.producer import send
 from fazhi_shared.search import open_backend
 from fazhi_shared.settings import Settings
-from fazhi_shared.stores.embedded_redis import free_port, start_redis
+from fazhi_shared.stores.embedded_redis import free_port
 from fazhi_shared.tasks import AlertsPayload, TaskName
 
+from ..conftest import (
+    REDIS_DATABASES,
+    _databases,  # one counter, so no two tests share a database
+)
 from .receiver import Receiver
 
 KEY, OTHER_KEY = "key-alice-0123456789", "key-bob-0123456789"
@@ -42,20 +46,16 @@ FAST = {
     "FAZHI_WEBHOOK_ALLOW_PRIVATE": "true",
     "FAZHI_API_KEYS": f"{KEY},{OTHER_KEY}",
 }
-_databases = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def alerts_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    proc, url = start_redis(tmp_path_factory.mktemp("alerts-redis"))
-    yield url
-    proc.kill()
-    proc.wait()
+def alerts_redis(redis_server: str) -> str:
+    """The session's Redis (tests/conftest.py); each environment takes its own database."""
+    return redis_server
 
 
-def make_env(redis_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
-    db = next(_databases)
-    url = redis_url.rsplit("/", 1)[0] + f"/{db}"
+def make_env(redis_server: str, data_dir: Path, **extra: str) -> dict[str, str]:
+    url = f"{redis_server}/{next(_databases) % REDIS_DATABASES}"
     redis.Redis.from_url(url).flushdb()
     return {"FAZHI_DATA_DIR": str(data_dir), "FAZHI_REDIS_URL": url, **FAST, **extra}
 

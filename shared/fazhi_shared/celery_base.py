@@ -50,6 +50,10 @@ def make_celery(service: str, settings: Settings) -> Celery:
         worker_max_tasks_per_child=500,
         worker_send_task_events=False,
         enable_utc=True,
+        task_annotations={"*": {
+            "max_retries": settings.task_max_retries,
+            "retry_backoff_max": settings.task_retry_backoff_max,
+        }},
     )
     app.conf.fazhi_settings = settings
     return app

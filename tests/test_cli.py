@@ -1,0 +1,36 @@
+"""`fazhi extract` prints the processed document without any running stack."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import SEEDS
+
+
+def _fazhi(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "fazhi_cli.main", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_extract_json_prints_one_document_per_line() -> None:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    result = _fazhi("extract", *map(str, seeds[:2]), "--json")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 2
+    first = records[0]
+    assert first["title"] == "关于2020年度全省法治政府建设工作情况的报告"
+    assert first["report_year"] == 2020 and first["doc_type"] == "annual_report"
+    assert first["url"] == seeds[0].resolve().as_uri()
+    assert "tokens" not in first
+    assert "2020年,我省坚持以习近平新时代" in first["text"]
+    assert not any(noise in first["text"] for noise in ("字号", "扫一扫在手机打开当前页", "热门搜索排行"))
+
+
+def test_extract_reports_missing_files_clearly() -> None:
+    result = _fazhi("extract", "/nonexistent/report.html", "--json")
+    assert result.returncode == 1
+    assert "/nonexistent/report.html" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -7,6 +7,7 @@ python-docx, both at test time; nothing is downloaded.
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 import pytest
@@ -125,6 +126,16 @@ def test_unsupported_formats_get_a_status(body: bytes, status: str, fmt: str) ->
     assert page.format == fmt
     assert page.text == ""
     assert page.warnings
+
+
+def test_ofd_is_named() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("OFD.xml", "<ofd:OFD/>")
+        zf.writestr("Doc_0/Document.xml", "<ofd:Document/>")
+    page = read_page(buf.getvalue(), url="http://x.gov.cn/a.ofd")
+    assert (page.format, page.status) == ("ofd", "unsupported")
+    assert "OFD" in page.warnings[0]
 
 
 def test_pdf_served_with_html_extension_and_type() -> None:

@@ -10,7 +10,7 @@ import pytest
 from fazhi_shared.text import segment
 from fazhi_shared.text.decode import decode
 from fazhi_shared.text.normalize import clean_whitespace, fold_width, normalize, rejoin_wrapped
-from fazhi_shared.text.structure import outline, sentences
+from fazhi_shared.text.structure import classify, outline, sentences
 
 
 def test_fold_width_keeps_chinese_punctuation() -> None:
@@ -157,3 +157,20 @@ def test_undecodable_bytes_are_kept_with_a_warning() -> None:
     assert used == "gb18030"
     assert text.startswith("法治政府建设工作报告")
     assert any("replaced" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("一、2022年度推进法治政府建设的主要举措和成效", "achievements"),
+        ("一、2022年度法治政府建设工作任务完成情况", "achievements"),
+        ("二、党政主要负责人履行推进法治建设第一责任人职责情况", "leadership"),
+        ("三、存在的不足和原因", "problems"),
+        ("三、存在的问题及下一步工作打算", "problems"),
+        ("四、2023年度推进法治政府建设的主要安排", "plans"),
+        ("四、下一年度工作安排", "plans"),
+        ("五、其他需要报告的情况", None),
+    ],
+)
+def test_heading_kinds(heading: str, kind: str | None) -> None:
+    assert classify(heading) == kind

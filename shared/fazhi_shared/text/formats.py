@@ -60,7 +60,7 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def sniff(body: bytes, content_type: str | None = None, url: str | None = None) -> str:
-    """One of html, text, pdf, docx, ole (legacy .doc/.wps/.xls), zip, image, binary."""
+    """One of html, text, pdf, docx, ole (legacy .doc/.wps/.xls), ofd, zip, rtf, image, binary."""
     head = body[:4096]
     stripped = head.lstrip()
     if stripped.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
@@ -68,7 +68,7 @@ def sniff(body: bytes, content_type: str | None = None, url: str | None = None) 
     if head.startswith(OLE_MAGIC):
         return "ole"
     if head.startswith(b"PK\x03\x04"):
-        return "docx" if _is_docx(body) else "zip"
+        return _zip_kind(body)
     for magic, _name in _IMAGE_MAGIC:
         if head.startswith(magic):
             return "image"
@@ -86,12 +86,18 @@ def sniff(body: bytes, content_type: str | None = None, url: str | None = None) 
     return "text"
 
 
-def _is_docx(body: bytes) -> bool:
+def _zip_kind(body: bytes) -> str:
+    """docx, ofd (the Chinese fixed-layout format, GB/T 33190) or zip."""
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as zf:
-            return "word/document.xml" in zf.namelist()
+            names = zf.namelist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False
+        return "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.upper() == "OFD.XML" for n in names):
+        return "ofd"
+    return "zip"
 
 
 _PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,4}\s*[-—－]?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$")
@@ -174,6 +180,7 @@ def read_docx(body: bytes) -> Extracted:
 UNSUPPORTED = {
     "ole": ("unsupported", "legacy Word/WPS/Excel (OLE) file: unsupported, convert to DOCX or PDF"),
     "zip": ("unsupported", "ZIP archive that is not a DOCX: unsupported"),
+    "ofd": ("unsupported", "OFD document: unsupported, needs an OFD reader"),
     "rtf": ("unsupported", "RTF document: unsupported"),
     "image": ("needs_ocr", "image file: needs OCR"),
     "binary": ("unsupported", "unknown binary format: unsupported"),

@@ -41,11 +41,11 @@ _PROBLEMS = re.compile(
 )
 _PLANS = re.compile(
     r"下一步|下一年|下步|今后|展望|努力方向|工作(?:安排|打算|计划|思路|重点|设想|要点|目标)"
-    r"|(?:19|20)\d\d年.{0,12}(?:重点|安排|打算|计划|思路|要点|目标|任务)"
+    r"|(?:19|20)\d\d年.{0,20}(?:重点|安排|打算|计划|思路|要点|目标|任务)"
 )
-_ACHIEVEMENTS = re.compile(
-    r"成效|成绩|举措|做法|进展|工作情况|主要工作|开展情况|完成情况|推进情况|建设情况|取得"
-)
+# Said of the year reported on: checked before plans (2022年度法治政府建设工作任务完成情况).
+_ACHIEVEMENTS = re.compile(r"成效|成绩|举措|做法|进展|完成情况|开展情况|推进情况|工作情况|建设情况")
+_ACHIEVEMENTS_WEAK = re.compile(r"取得|主要工作")
 # Paragraphs that open an unmarked part of a report.
 _PROBLEMS_INTRO = re.compile(
     r"(?:存在|仍有|还有|面临)(?:着)?(?:的)?(?:一些|一定|不少|诸多|以下)?(?:的)?"
@@ -80,9 +80,11 @@ def classify(heading: str) -> str | None:
         return "leadership"
     if _PROBLEMS.search(heading):
         return "problems"
+    if _ACHIEVEMENTS.search(heading):
+        return "achievements"
     if _PLANS.search(heading):
         return "plans"
-    if _ACHIEVEMENTS.search(heading):
+    if _ACHIEVEMENTS_WEAK.search(heading):
         return "achievements"
     return None
 

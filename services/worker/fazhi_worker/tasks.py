@@ -9,6 +9,8 @@ from fazhi_shared.archive import RawArchive
 from fazhi_shared.celery_base import PipelineTask
 from fazhi_shared.pipeline import process
 from fazhi_shared.producer import send
+from fazhi_shared.stores.fingerprints import FingerprintIndex
+from fazhi_shared.stores.redis import redis_client
 from fazhi_shared.tasks import IndexPayload, ProcessPayload, TaskName
 from fazhi_worker.celery_app import app
 
@@ -34,6 +36,11 @@ def process_document(self: PipelineTask, payload: dict[str, Any]) -> str | None:
         source_id=job.source_id,
         max_bytes=settings.max_body_bytes,
     )
+    if document.simhash and document.status == "ok":
+        # The first copy of a report republished elsewhere keeps the place; later ones point to it.
+        document.duplicate_of = FingerprintIndex(redis_client(settings)).register(
+            document.id, document.simhash
+        )
     send(self.app, TaskName.INDEX_DOCUMENT, IndexPayload(document=document))
     log.info("processed %s → %s (%s)", job.url, document.id, document.doc_type)
     return document.id

@@ -170,3 +170,30 @@ def test_a_task_that_fails_for_good_is_listed_and_replayable(seeded_stack: Stack
         # Replayed, it fails again and comes back as a new entry: nothing is dropped.
         seeded_stack.wait_for(lambda: any(d["id"] != entry["id"] for d in listed()), 60, "again")
         assert client.get("/v1/deadletters", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_garbage_and_oversized_bodies_are_kept_with_a_status(seeded_stack: Stack) -> None:
+    import random
+
+    garbage = random.Random(7).randbytes(50_000)
+    with seeded_stack.client() as client:
+        queued = client.post("/v1/ingest", params={"url": "https://example.gov.cn/garbage.bin"},
+                             content=garbage, headers={"Content-Type": "application/octet-stream"})
+        assert queued.status_code == 202, queued.text
+        too_big = client.post("/v1/ingest", params={"url": "https://example.gov.cn/huge.html"},
+                              content=b"<html>" + b"x" * 31_000_000)
+        assert too_big.status_code == 413
+        assert too_big.headers["content-type"].startswith("application/problem+json")
+
+        def stored() -> dict | None:  # type: ignore[type-arg]
+            hits = _all(client, q="", sort="date", size=100)["hits"]
+            match = [h for h in hits if h["url"].endswith("garbage.bin")]
+            return client.get(f"/v1/documents/{match[0]['id']}").json() if match else None
+
+        seeded_stack.wait_for(lambda: stored() is not None, 60, "the garbage document")
+        doc = stored()
+        assert doc is not None and doc["status"] in ("unsupported", "empty")
+        assert doc["is_report"] is False
+        # Not a report: the default search (is_report=true) leaves it out.
+        assert all(not h["url"].endswith("garbage.bin")
+                   for h in client.get("/v1/search", params={"size": 100}).json()["hits"])

@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     crawl_sources_file: Path | None = Field(
         None,
         description="YAML registry of watched sources loaded into Redis when the crawler starts "
-        "(e.g. `seeds/sources.yaml`). Unset: none; sources come from `/v1/sources`.",
+        "(e.g. `deploy/sources.yaml`). Unset: none; sources come from `/v1/sources`.",
     )
     crawl_user_agent: str = Field(
         "FazhiWatch/0.1 (+https://github.com/fazhi-watch/fazhi-watch; rule-of-law report monitor)",
@@ -168,3 +168,34 @@ class Settings(BaseSettings):
 
 def get_settings(**overrides: object) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def markdown_table() -> str:
+    """The README's configuration table: `python -m fazhi_shared.settings`."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, info in Settings.model_fields.items():
+        default = info.default
+        shown = "unset" if default is None else f"`{default}`"
+        rows.append(f"| `FAZHI_{name.upper()}` | {shown} | {info.description} |")
+    return "\n".join(rows)
+
+
+def update_readme(path: str) -> None:
+    """Rewrite the table between the README's settings markers."""
+    import re
+    from pathlib import Path
+
+    readme = Path(path)
+    block = f"<!-- settings:start -->\n{markdown_table()}\n<!-- settings:end -->"
+    text = re.sub(r"<!-- settings:start -->.*?<!-- settings:end -->", lambda _: block,
+                  readme.read_text("utf-8"), flags=re.S)
+    readme.write_text(text, "utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) > 2 and sys.argv[1] == "--readme":
+        update_readme(sys.argv[2])
+    else:
+        print(markdown_table())  # noqa: T201

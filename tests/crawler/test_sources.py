@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_shipped_registry_is_valid_and_loads_idempotently(settings: Settings) -> None:
     store = SourceStore(redis_client(settings))
-    registry = ROOT / "seeds" / "sources.yaml"
+    registry = ROOT / "deploy" / "sources.yaml"
     written = store.load_file(registry)
     assert written and len(written) == len(store.all())
     assert all(s.list_urls and s.interval for s in store.all())

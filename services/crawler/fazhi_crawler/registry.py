@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 def registry_file(settings: Settings) -> Path | None:
     # No implicit default: a stack started for tests or a demo must not start crawling the
-    # real government sites of seeds/sources.yaml unless asked to.
+    # real government sites of deploy/sources.yaml unless asked to.
     return settings.crawl_sources_file
 
 

@@ -44,9 +44,9 @@ class Gazetteer:
             for alias in self._aliases(place):
                 aliases.setdefault(alias, []).append(place)
         self.aliases = {a: tuple(ps) for a, ps in aliases.items()}
-        index: dict[str, list[str]] = {}
+        index: dict[str, list[str]] = {}  # by the first two characters (every alias has two)
         for alias in self.aliases:
-            index.setdefault(alias[0], []).append(alias)
+            index.setdefault(alias[:2], []).append(alias)
         self._index = {c: sorted(v, key=len, reverse=True) for c, v in index.items()}
 
     def _aliases(self, place: Place) -> set[str]:
@@ -93,7 +93,7 @@ class Gazetteer:
         i, n = 0, len(text)
         index, aliases = self._index, self.aliases
         while i < n:
-            cands = index.get(text[i])
+            cands = index.get(text[i : i + 2])
             if cands:
                 for alias in cands:
                     if text.startswith(alias, i) and (

@@ -14,6 +14,8 @@ from fazhi_shared.models import Indicator
 
 _ARABIC = r"\d+(?:\.\d+)?"
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+# A sentence worth trying the catalog on: a number followed by a unit, or 百分之….
+_COUNTED = re.compile(r"(?:\d|[一二三四五六七八九十百千万])\s*(?:件|%|项|起|宗|份|部|个)|百分之")
 _TARGET = re.compile(r"要求|确保|力争|目标|保持|不低于")
 
 
@@ -110,7 +112,7 @@ def extract(text: str) -> list[Indicator]:
     out: list[Indicator] = []
     for sm in _SENTENCE.finditer(text):
         sentence = sm.group(0)
-        if not re.search(r"\d|[一二三四五六七八九十百千万]", sentence):
+        if not _COUNTED.search(sentence):
             continue
         taken: list[tuple[int, int]] = []
         for rule in cat.rules:

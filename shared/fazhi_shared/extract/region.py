@@ -30,6 +30,11 @@ _RELATIVE = re.compile(r"^(?:我|全|本|该)?(省|市|州|盟|县|区|旗)")
 _WE = re.compile(r"(?:我|全|本)(省|自治区|市|州|盟|县|区|旗)")
 
 
+# How much of the body counts as context for 我省/全市 and ambiguous names: the divisions a
+# report speaks of are named early (opening, first section, the laws it applies).
+CONTEXT_CHARS = 6000
+
+
 @dataclass
 class IssuerResult:
     issuer: str | None = None
@@ -197,7 +202,7 @@ def _site_to_place(source: str) -> str:
 
 def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
     g = gazetteer()
-    scores = _context_scores(g, (title or "") + "\n" + text[:20000])
+    scores = _context_scores(g, (title or "") + "\n" + text[:CONTEXT_CHARS])
     relative_org: str | None = None
     relative_level: str | None = None
     relative_span: tuple[int, int] | None = None

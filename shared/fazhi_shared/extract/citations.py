@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from fazhi_shared.extract.gazetteer import gazetteer
@@ -21,6 +22,7 @@ _RULE = re.compile(r"(?:办法|规定|细则|规则)$")
 _NORMATIVE = re.compile(r"(?:意见|通知|决定|办法|规定|指引|指南|标准|制度|措施|目录|通告|公告)$")
 
 
+@functools.lru_cache(maxsize=50_000)
 def normalize_title(raw: str) -> str:
     t = re.sub(r"\s+", "", raw).translate(_PAREN)
     t = _YEARS.sub(r"\1—\2", t)
@@ -33,6 +35,7 @@ def _starts_with_place(t: str) -> bool:
     return bool(mentions) and mentions[0].start == 0
 
 
+@functools.lru_cache(maxsize=50_000)  # the same laws are cited by every report
 def classify(t: str) -> str | None:
     body = re.sub(r"（[^）]*）$", "", t)  # (2021—2025年), (试行), (修订)
     body = re.sub(r"〔\d{4}〕\d+号$", "", body)

@@ -15,7 +15,6 @@ problems (存在的不足和原因), leadership (党政主要负责人履行推�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fazhi_shared.models import Section
@@ -89,6 +88,11 @@ def classify(heading: str) -> str | None:
     return None
 
 
+_CANDIDATE = re.compile(
+    "^(?:" + "|".join(_MARKER_RANKS)
+    + r"|下一|下步|今后|新的一年|(?:19|20)\d\d|[^\n]{0,160}?(?:存在|仍有|还有|面临))",
+    re.M,
+)
 _IMPLICIT_HINT = re.compile(r"存在|仍有|还有|面临|^(?:下一|下步|今后|新的一年|(?:19|20)\d\d)")
 
 
@@ -105,13 +109,6 @@ def _implicit_kind(line: str) -> str | None:
     return None
 
 
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, line
-        pos += len(line) + 1
-
-
 def _looks_like_report(text: str) -> bool:
     head = text[:600]
     return "报告" in head or "报告如下" in text[:3000] or "工作情况" in head
@@ -125,11 +122,14 @@ def _looks_like_plan(text: str) -> bool:
 def outline(text: str, doc_type: str | None = None) -> list[Section]:
     """The heading tree of `text` as a flat list of sections in document order."""
     found: list[tuple[int, int, str, str | None]] = []  # (start, rank, heading, implicit kind)
-    for start, line in _lines(text):
+    # Only lines that start with a marker or hint at an unmarked part are looked at.
+    for m in _CANDIDATE.finditer(text):
+        start = m.start()
+        stop = text.find("\n", start)
+        line = text[start:] if stop == -1 else text[start:stop]
         marker = _marker(line)
         if marker is not None:
-            rank, _length = marker
-            found.append((start, rank, _heading_text(line), None))
+            found.append((start, marker[0], _heading_text(line), None))
             continue
         kind = _implicit_kind(line) if found else None
         if kind is not None:

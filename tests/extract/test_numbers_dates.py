@@ -64,3 +64,15 @@ def test_annual_report_titled_with_its_publish_year_covers_the_year_before() -> 
     assert dates.report_year("2022年某县法治政府建设年度报告", "annual_report", "2022-03-20", text) == (2021, False)
     same = "2022年，我县……"
     assert dates.report_year("2022年某县法治政府建设年度报告", "annual_report", "2022-12-20", same) == (2022, False)
+
+
+@pytest.mark.parametrize(
+    ("url", "iso"),
+    [("http://www.gov.cn/zhengce/202403/t20240328_6583952.html", "2024-03-28"),
+     ("https://www.zj.gov.cn/art/2022/3/28/art_1_2.html", "2022-03-28"),
+     ("http://scjgj.chengdu.gov.cn/cdscjgj/c131234/2023-01/16/content_abc.shtml", "2023-01-16"),
+     ("http://www.qxn.gov.cn/zwgk/content_67123456.html", None),
+     ("http://x.gov.cn/t20241340_1.html", None)],
+)
+def test_date_from_url(url: str, iso: str | None) -> None:
+    assert dates.date_from_url(url) == iso

@@ -92,6 +92,22 @@ def publish_date(
     return None, None
 
 
+_URL_DATES = (
+    re.compile(r"/t((?:19|20)\d\d)(\d\d)(\d\d)_\d+"),  # TRS: /202403/t20240328_6583952.html
+    re.compile(r"/art/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/"),  # Hanweb: /art/2022/3/28/art_1_2.html
+    re.compile(r"/((?:19|20)\d\d)-(\d\d)/(\d\d)/"),  # /2023-01/16/content_….shtml
+)
+
+
+def date_from_url(url: str | None) -> str | None:
+    """The publish date CMS URLs carry, for pages that show none."""
+    for pattern in _URL_DATES:
+        m = pattern.search(url or "")
+        if m:
+            return _valid(*(int(g) for g in m.groups()))
+    return None
+
+
 def title_years(title: str) -> tuple[int, int] | None:
     """First year named in a title, with its span (2021—2025年 → 2021)."""
     t = fold_digits(title)

@@ -47,6 +47,8 @@ def title(doc: Document, page: PageContent) -> None:
 def publish_date(doc: Document, page: PageContent) -> None:
     doc.publish_date, span = dates.publish_date(page.meta, doc.text)
     _evidence(doc, "publish_date", span)
+    if doc.publish_date is None:
+        doc.publish_date = dates.date_from_url(doc.url)
 
 
 def doc_type(doc: Document, page: PageContent) -> None:

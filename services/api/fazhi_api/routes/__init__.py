@@ -2,10 +2,14 @@
 
 from fazhi_api.routes import (
     alerts,
+    compare,
+    coverage,
     deadletters,
     deliveries,
     documents,
+    export,
     health,
+    indicators,
     ingest,
     search,
     sources,
@@ -20,4 +24,8 @@ ROUTERS = [
     alerts.router,
     deliveries.router,
     sources.router,
+    export.router,
+    coverage.router,
+    indicators.router,
+    compare.router,
 ]

@@ -12,6 +12,7 @@ import email.utils
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -62,8 +63,11 @@ def host_of(url: str) -> str:
 
 class Fetcher:
     def __init__(self, settings: Settings, client: redis.Redis | None, *,
-                 source: Source | None = None, archive: bool = True) -> None:
+                 source: Source | None = None, archive: bool = True,
+                 heartbeat: Callable[[], None] | None = None) -> None:
         self.settings = settings
+        # Called before every request: a poll extends its lease there (or learns it lost it).
+        self.heartbeat = heartbeat
         self.source = source
         self.archive = RawArchive(settings.archive_dir) if archive else None
         self.limiter = HostLimiter(client, lease_s=settings.crawl_read_timeout * 2 + 30)
@@ -174,6 +178,8 @@ class Fetcher:
         concurrency = (self.source.concurrency_per_host if self.source and self.source.concurrency_per_host
                        else self.settings.crawl_concurrency_per_host)
         cap = self.settings.max_body_bytes
+        if self.heartbeat is not None:
+            self.heartbeat()
         with self.limiter.slot(host, self.interval_for(url), concurrency):
             self.requests_made += 1
             try:

@@ -101,7 +101,8 @@ class Poller:
 
     def run(self, budget_s: float) -> PollResult:
         deadline = time.monotonic() + budget_s
-        with Fetcher(self.settings, self.client, source=self.source) as fetcher:
+        with Fetcher(self.settings, self.client, source=self.source,
+                     heartbeat=self._check_lease) as fetcher:
             finished = True
             for list_url in self.source.list_urls:
                 if not self._walk(fetcher, list_url, deadline):

@@ -49,19 +49,22 @@ class Compiled:
     rev: int
     alert: Alert
     text: Any  # tantivy.Query of the alert's words
+    q: str  # what `text` was compiled from: alerts with the same words share one run
     clauses: tuple[Clause, ...]  # its filters, each one AND'ed
 
 
 class TantivyMatcher:
     """`compile_request` is the query AND every filter clause, so a document matches iff it
     matches the query (`compile_node`) and each clause (`filter_query` of that clause alone).
-    Clauses are shared by many alerts (is_report, a province…): each distinct clause runs
-    once per batch, and an alert's query runs only when all its clauses matched."""
+    Clauses are shared by many alerts (is_report, a province…): alerts are grouped by their
+    clauses, each distinct clause and each distinct query runs at most once per batch, and
+    a group's queries run only when all its clauses matched."""
 
     def __init__(self, store: AlertStore) -> None:
         self.store = store
         self.schema = build_schema()
         self._compiled: dict[str, Compiled] = {}
+        self._groups: dict[tuple[Clause, ...], list[Compiled]] = {}
         self._clauses: dict[Clause, Any] = {}
         self._version = -1
         self._lock = threading.Lock()
@@ -75,13 +78,18 @@ class TantivyMatcher:
             for alert in self.store.all():
                 cached = self._compiled.get(alert.id)
                 if cached is not None and cached.rev == alert.rev:
-                    compiled[alert.id] = Compiled(alert.rev, alert, cached.text, cached.clauses)
+                    compiled[alert.id] = Compiled(alert.rev, alert, cached.text, cached.q,
+                                                  cached.clauses)
                     continue
                 try:
                     compiled[alert.id] = self._compile(alert)
                 except Exception:  # one broken alert must not stop the others
                     log.exception("alert %s cannot be compiled; it is skipped", alert.id)
-            self._compiled = compiled
+            groups: dict[tuple[Clause, ...], list[Compiled]] = {}
+            for item in compiled.values():
+                if item.alert.active:
+                    groups.setdefault(item.clauses, []).append(item)
+            self._compiled, self._groups = compiled, groups
             self._version = version
 
     def _compile(self, alert: Alert) -> Compiled:
@@ -98,7 +106,9 @@ class TantivyMatcher:
                          else filter_query(self.schema, [], [args]))  # type: ignore[list-item]
                 self._clauses[clause] = query
         text = compile_node(self.schema, parse_query(request.q))
-        return Compiled(alert.rev, alert, text, tuple(clauses))
+        # Most selective first: a group is dropped at its first clause that matches nothing.
+        clauses.sort(key=lambda c: c[1][0] in ("is_report", "is_duplicate"))
+        return Compiled(alert.rev, alert, text, request.q, tuple(clauses))
 
     def match(self, documents: list[Document]) -> dict[str, list[Alert]]:
         self.refresh()
@@ -125,12 +135,11 @@ class TantivyMatcher:
             return frozenset(address_to_id[_key(address)] for _score, address in found)
 
         clause_hits: dict[Clause, frozenset[str]] = {}
+        text_hits: dict[str, frozenset[str]] = {}
         everything = frozenset(result)
-        for compiled in list(self._compiled.values()):
-            if not compiled.alert.active:
-                continue
+        for clauses, group in list(self._groups.items()):
             candidates = everything
-            for clause in compiled.clauses:
+            for clause in clauses:
                 if clause not in clause_hits:
                     clause_hits[clause] = run(self._clauses[clause])
                 candidates = candidates & clause_hits[clause]
@@ -138,8 +147,11 @@ class TantivyMatcher:
                     break
             if not candidates:
                 continue
-            for doc_id in run(compiled.text) & candidates:
-                result[doc_id].append(compiled.alert)
+            for compiled in group:
+                if compiled.q not in text_hits:
+                    text_hits[compiled.q] = run(compiled.text)
+                for doc_id in text_hits[compiled.q] & candidates:
+                    result[doc_id].append(compiled.alert)
         return result
 
 

@@ -289,13 +289,14 @@ class TantivyBackend(SearchBackend):
         filters = filter_query(self.schema, plan.keyword_filters(request),
                                plan.int_ranges(request), request.exclude_ids)
         query = combine(text_query, filters)
-        total = int(searcher.search(query, 1, count=True).count or 0)  # type: ignore[attr-defined]
+        # The first top-k pass also counts, so the query runs once for hits and total.
         items: list[_Item] = []
-        if request.size and total:
-            if sort == "date":
-                items = self._by_date(searcher, query, request.size, after)
-            else:
-                items = self._by_score(searcher, query, request.size, after)
+        if not request.size:
+            total = _count(searcher, query)
+        elif sort == "date":
+            items, total = self._by_date(searcher, query, request.size, after)
+        else:
+            items, total = self._by_score(searcher, query, request.size, after)
         docs = [self._load(searcher, address) for _, _, address in items]
         dups = self._duplicates(searcher, text_query, request, [d.id for d in docs])
         texts = positive_texts(tree)
@@ -319,26 +320,35 @@ class TantivyBackend(SearchBackend):
 
     def _by_date(
         self, searcher: tantivy.Searcher, query: tantivy.Query, size: int, after: Cursor | None
-    ) -> list[_Item]:
+    ) -> tuple[list[_Item], int]:
+        total = None
         if after is not None:
+            total = _count(searcher, query)
             # search_after: date_key packs (day, id) so "strictly below" is one range.
             below = tantivy.Query.range_query(self.schema, "date_key", tantivy.FieldType.Integer,
                                               None, int(after.after[0]), include_upper=False)
             query = combine(query, tantivy.Query.const_score_query(below, 0.0))
-        found = searcher.search(query, size, count=False, order_by_field="date_key",
-                                order=tantivy.Order.Desc).hits
+        result = searcher.search(query, size, count=total is None, order_by_field="date_key",
+                                 order=tantivy.Order.Desc)
+        if total is None:
+            total = int(result.count or 0)  # type: ignore[attr-defined]
+        found = result.hits
         keys = searcher.fast_field_values("id_key", [a for _, a in found])
-        return [(int(v), int(k or 0), a) for (v, a), k in zip(found, keys, strict=True)]
+        return [(int(v), int(k or 0), a) for (v, a), k in zip(found, keys, strict=True)], total
 
     def _by_score(
         self, searcher: tantivy.Searcher, query: tantivy.Query, size: int, after: Cursor | None
-    ) -> list[_Item]:
+    ) -> tuple[list[_Item], int]:
         """Top hits in (score desc, id_key asc) order after the cursor. tantivy cannot start
         after a score, so fetch the top k and widen k until the page is certain: only hits
         scoring above the lowest fetched score are known to be complete."""
         limit = (after.seen if after else 0) + size + 20
+        total: int | None = None
         while True:
-            found = searcher.search(query, limit, count=False).hits
+            result = searcher.search(query, limit, count=total is None)
+            if total is None:
+                total = int(result.count or 0)  # type: ignore[attr-defined]
+            found = result.hits
             exhausted = len(found) < limit
             keys = searcher.fast_field_values("id_key", [a for _, a in found])
             items = sorted(((float(s), int(k or 0), a) for (s, a), k in zip(found, keys, strict=True)),
@@ -350,7 +360,7 @@ class TantivyBackend(SearchBackend):
                 mark = (-after.after[0], after.after[1])
                 items = [it for it in items if (-it[0], it[1]) > mark]
             if len(items) >= size or exhausted:
-                return items[:size]
+                return items[:size], total
             limit *= 2
 
     def _duplicates(
@@ -367,6 +377,10 @@ class TantivyBackend(SearchBackend):
     def close(self) -> None:
         with self._lock:
             self._release_writer()
+
+
+def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+    return int(searcher.search(query, 1, count=True).count or 0)  # type: ignore[attr-defined]
 
 
 __all__ = ["TantivyBackend", "SCHEMA_VERSION", "build_schema"]

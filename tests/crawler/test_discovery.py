@@ -74,3 +74,22 @@ def test_list_page_variants_without_a_server() -> None:
     assert successor_url("http://x.gov.cn/col/") == "http://x.gov.cn/col/index_1.html"
     # Binary garbage is no list: nothing found, nothing raised.
     assert parse_list(bytes(range(256)) * 50, "http://x.gov.cn/").links == []
+
+
+def test_selectors_and_field_paths_when_a_source_gives_them(
+    sites: dict[str, ListSite], web: LocalWeb, crawl_settings: Settings
+) -> None:
+    trs, api = sites["trs"], sites["api"]
+    html_source = Source(id="t", list_urls=[trs.list_url()], selectors={  # type: ignore[attr-defined]
+        "item": "div.list li", "link": "a", "date": "span", "next": "div.page a:last-child",
+        "title_pattern": "法治政府建设.*报告$"})
+    found = list(discover(trs.list_url(), crawl_settings, source=html_source))  # type: ignore[attr-defined]
+    # Only annual reports this time (the pattern), work plan and implementation plan left out.
+    assert {f["url"] for f in found} == {
+        trs.url(i.path) for i in trs.items if i.report and i.title.endswith("报告")}
+    json_source = Source(id="j", list_urls=[api.list_url()], kind="json", selectors={  # type: ignore[attr-defined]
+        "items": "data.list", "url": "linkUrl", "title": "title", "date": "pubDate",
+        "total_pages": "data.totalPage", "page_param": "page"})
+    found = list(discover(api.list_url(), crawl_settings, source=json_source))  # type: ignore[attr-defined]
+    assert {(f["url"], f["date"]) for f in found} == {
+        (api.url(i.path), i.date) for i in api.items if i.report}

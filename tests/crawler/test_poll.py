@@ -140,3 +140,20 @@ def test_reprocess_sends_every_archived_document_again_without_network(
     again = queued(crawl_settings)
     key = lambda p: (p["url"], p["content_sha256"], p["source_id"], p["headers"].get("x-fazhi-parent"))  # noqa: E731
     assert sorted(map(key, again)) == sorted(map(key, first))
+
+
+def test_a_site_with_only_last_modified_answers_304_too(
+    sites: dict[str, ListSite], web: LocalWeb, crawl_settings: Settings, app: Celery
+) -> None:
+    gbk = sites["gbk"]  # GBK pages, list inside a <script>, no ETag
+    source = Source(id="gbk", list_urls=[gbk.list_url()], kind="script")  # type: ignore[attr-defined]
+    poll(crawl_settings, app, source)
+    assert set(documents(crawl_settings)) == gbk.expected()
+    saved = CrawlState(redis_client(crawl_settings)).validators(gbk.list_url())  # type: ignore[attr-defined]
+    assert saved["etag"] == "" and saved["last_modified"]
+    before = len(web.hits_of("gbk"))
+    assert poll(crawl_settings, app, source)["new_documents"] == 0
+    assert [h.status for h in web.hits_of("gbk")[before:]] == [304]
+    new_url = gbk.publish("白河区审计局关于2024年度法治政府建设工作的报告")
+    assert poll(crawl_settings, app, source)["new_documents"] == 1
+    assert documents(crawl_settings)[new_url] == 1

@@ -45,6 +45,8 @@ class Site:
     """A site: a name, a robots.txt and a router from path+query to an answer."""
 
     name = "site"
+    # Older CMSs send only Last-Modified: such a site answers If-Modified-Since alone.
+    etags = True
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -91,12 +93,13 @@ class _Handler(BaseHTTPRequestHandler):
         if status == 200 and answer.cacheable:
             etag = '"' + hashlib.sha1(answer.body).hexdigest()[:16] + '"'
             modified = answer.modified or site.modified
-            out_headers["ETag"] = etag
+            if site.etags:
+                out_headers["ETag"] = etag
             out_headers["Last-Modified"] = email.utils.formatdate(modified, usegmt=True)
             since = headers.get("if-modified-since")
-            if headers.get("if-none-match") == etag:
+            if site.etags and headers.get("if-none-match") == etag:
                 status = 304
-            elif since and "if-none-match" not in headers:
+            elif since and (not site.etags or "if-none-match" not in headers):
                 parsed = email.utils.parsedate_to_datetime(since).timestamp()
                 if int(modified) <= int(parsed):
                     status = 304

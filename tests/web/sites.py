@@ -368,6 +368,7 @@ def test_sites() -> dict[str, ListSite]:
     ]
     gbk = ScriptListSite("gbk", gbk_items)
     gbk.place = "白河区"
+    gbk.etags = False
     api = JsonApiSite("api", api_items)
     api.place = "青山县"
     flaky = FlakySite("flaky", flaky_items)

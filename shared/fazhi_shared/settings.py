@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     alerts_concurrency: int = Field(
         8, description="Threads of the alerts worker (matching and webhook deliveries)."
     )
+    webhook_host_concurrency: int = Field(
+        2,
+        description="Webhook attempts in flight per receiving host at most, across all "
+        "workers (a slow receiver cannot hold every delivery thread).",
+    )
     crawl_sources_file: Path | None = Field(
         None,
         description="YAML registry of watched sources loaded into Redis when the crawler starts "

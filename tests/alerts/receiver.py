@@ -48,6 +48,8 @@ class Receiver:
         self.routes: dict[str, Route] = {}
         self.calls: list[Call] = []  # answered calls
         self.arrivals: list[tuple[str, str]] = []  # (path, webhook-id) as each request arrives
+        self.in_flight: dict[str, int] = {}
+        self.most_in_flight: dict[str, int] = {}  # the most requests a path had at once
         self.lock = threading.Lock()
         receiver = self
 
@@ -86,6 +88,16 @@ class Receiver:
         with self.lock:
             self.arrivals.append((path, headers.get("webhook-id", "")))
             answer = route.script.pop(0) if route.script else route.default
+            self.in_flight[path] = self.in_flight.get(path, 0) + 1
+            self.most_in_flight[path] = max(self.most_in_flight.get(path, 0), self.in_flight[path])
+        try:
+            self._answer(handler, path, headers, body, route, answer)
+        finally:
+            with self.lock:
+                self.in_flight[path] -= 1
+
+    def _answer(self, handler: BaseHTTPRequestHandler, path: str, headers: dict[str, str],
+                body: bytes, route: Route, answer: Answer) -> None:
         status, extra, payload, delay = answer
         verified, error = False, None
         if route.secret is not None:

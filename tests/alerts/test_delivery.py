@@ -7,6 +7,7 @@ shortened by settings (conftest.FAST), so each path runs in seconds.
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 from .conftest import AlertsEnv
@@ -203,3 +204,20 @@ def test_digest_sends_one_call_listing_every_match(alerts_env: AlertsEnv) -> Non
     assert call.verified and call.payload["type"] == "alert.digest"
     assert sorted(d["id"] for d in call.payload["data"]["documents"]) == sorted(d.id for d in docs)
     assert call.payload["data"]["count"] == 3
+
+
+def test_a_slow_receiver_gets_at_most_its_share_and_does_not_hold_up_others(alerts_env: AlertsEnv) -> None:
+    slow = alerts_env.path()
+    alerts_env.receiver.route(slow, default=(200, {}, b"slowly", 1.0))
+    # "localhost" is another host name than 127.0.0.1: its own share of attempts.
+    slow_alert = alerts_env.create_alert(slow, q="法律顾问",
+                                         webhook_url=f"http://localhost:{alerts_env.receiver.port}{slow}")
+    fast_alert = alerts_env.create_alert(q="法律顾问 普法")
+    alerts_env.index(*[_doc(90 + i, text=f"法律顾问制度第{i}条。") for i in range(8)])
+    alerts_env.index(_doc(99, text="法律顾问参与普法。"))
+    started = time.monotonic()
+    [fast] = _final(alerts_env, fast_alert["id"])
+    assert fast["state"] == "succeeded" and time.monotonic() - started < 5
+    done = _final(alerts_env, slow_alert["id"], count=9, timeout=40)
+    assert {d["state"] for d in done} == {"succeeded"}
+    assert alerts_env.receiver.most_in_flight[slow] <= 2  # FAZHI_WEBHOOK_HOST_CONCURRENCY

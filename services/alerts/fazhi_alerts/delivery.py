@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import random
 import time
+from urllib.parse import urlsplit
 
 from fazhi_alerts import sender, signing
 from fazhi_alerts.events import TEST
@@ -27,6 +28,7 @@ from fazhi_shared.stores.deliveries import (
 
 log = logging.getLogger(__name__)
 EARLY_SLACK = 0.5
+HOST_BUSY_WAIT = 0.5
 
 
 def lease_seconds(settings: Settings) -> float:
@@ -72,12 +74,21 @@ def _attempt(
         store.save(delivery)
         store.unschedule(delivery.id)
         return "cancelled"
-    # If this process dies from here on, the delivery comes due again after the lease.
-    store.schedule(delivery.id, time.time() + lease)
-    timestamp = int(time.time())
-    headers = signing.headers(alert.signing_secrets(), delivery.webhook_id, timestamp, delivery.body)
-    started = _now_iso()
-    result = sender.post(alert.webhook_url, delivery.body, headers, settings)
+    host = (urlsplit(alert.webhook_url).hostname or "").lower()
+    if not store.acquire_host(host, settings.webhook_host_concurrency, lease):
+        # The receiver already has its share of attempts in flight: wait a moment, not a
+        # thread, and without counting an attempt.
+        store.schedule(delivery.id, time.time() + HOST_BUSY_WAIT * random.uniform(1, 2))
+        return "receiver busy: deferred"
+    try:
+        # If this process dies from here on, the delivery comes due again after the lease.
+        store.schedule(delivery.id, time.time() + lease)
+        timestamp = int(time.time())
+        headers = signing.headers(alert.signing_secrets(), delivery.webhook_id, timestamp, delivery.body)
+        started = _now_iso()
+        result = sender.post(alert.webhook_url, delivery.body, headers, settings)
+    finally:
+        store.release_host(host)
     delivery.attempts.append(Attempt(
         number=len(delivery.attempts) + 1, at=started, status_code=result.status_code,
         latency_ms=result.latency_ms, error=result.error, response_excerpt=result.excerpt,

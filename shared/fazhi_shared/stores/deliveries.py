@@ -24,6 +24,7 @@ DELIVERY = KEY_PREFIX + "delivery:"  # string per delivery id → Delivery JSON
 BY_ALERT = KEY_PREFIX + "deliveries:alert:"  # sorted set per alert: id → created (epoch)
 DUE = KEY_PREFIX + "deliveries:due"  # sorted set: id → epoch when it must be tried
 LOCK = KEY_PREFIX + "deliveries:lock:"
+INFLIGHT = KEY_PREFIX + "deliveries:inflight:"  # counter per receiving host
 DIGEST_ITEMS = KEY_PREFIX + "digest:items:"  # list per alert of pending matches (JSON)
 DIGEST_DUE = KEY_PREFIX + "digest:due"  # sorted set: alert id → epoch its digest is due
 
@@ -190,6 +191,22 @@ class DeliveryStore:
 
     def unlock(self, delivery_id: str) -> None:
         self.client.delete(LOCK + delivery_id)
+
+    def acquire_host(self, host: str, limit: int, ttl: float) -> bool:
+        """One more attempt in flight to `host`, unless `limit` are already; the counter
+        expires after `ttl`, so a worker that died holding a slot does not keep it."""
+        key = INFLIGHT + host
+        pipe = self.client.pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, int(ttl) + 1)
+        count = int(pipe.execute()[0])
+        if count > limit:
+            self.client.decr(key)
+            return False
+        return True
+
+    def release_host(self, host: str) -> None:
+        self.client.decr(INFLIGHT + host)
 
     # -- digests ------------------------------------------------------------------------
     def add_digest_item(

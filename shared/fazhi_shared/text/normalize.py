@@ -105,6 +105,7 @@ _HEADING_AFTER_SPACE = re.compile(
     r" (?<=[\u4e00-\u9fff：:，,。；] )(?=" + HEADING_START + r")"
 )
 _SPACES = re.compile(r"[ \t\r\u3000\xa0]+")
+_MULTI_SPACE = re.compile(r" {2,}")
 # Characters spaced out for layout (法 治 政 府 建 设): three or more single CJK characters each
 # separated by one space. Other spaces between CJK characters separate fields (来源：x 时间：y)
 # and stay.
@@ -130,7 +131,11 @@ def split_paragraphs(line: str) -> list[str]:
 
 def clean_whitespace(text: str) -> str:
     """Paragraphs one per line, spaces collapsed, spaced-out characters joined."""
-    text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for ch in "\t\u3000\xa0":
+        if ch in text:
+            text = text.replace(ch, " ")
+    text = _MULTI_SPACE.sub(" ", text)
     text = _SENTENCE_END_SPACE.sub("\n", text)
     text = _HEADING_AFTER_SPACE.sub("\n", text)
     if _SPACED_HINT.search(text):

@@ -88,11 +88,9 @@ def classify(heading: str) -> str | None:
     return None
 
 
-_CANDIDATE = re.compile(
-    "^(?:" + "|".join(_MARKER_RANKS)
-    + r"|下一|下步|今后|新的一年|(?:19|20)\d\d|[^\n]{0,160}?(?:存在|仍有|还有|面临))",
-    re.M,
-)
+_MARKER_FIRST = frozenset("第" + _NUM + "（(0123456789")
+_HINT_FIRST = frozenset("下今新12")
+_HINT_WORDS = ("存在", "仍有", "还有", "面临")
 _IMPLICIT_HINT = re.compile(r"存在|仍有|还有|面临|^(?:下一|下步|今后|新的一年|(?:19|20)\d\d)")
 
 
@@ -122,18 +120,22 @@ def _looks_like_plan(text: str) -> bool:
 def outline(text: str, doc_type: str | None = None) -> list[Section]:
     """The heading tree of `text` as a flat list of sections in document order."""
     found: list[tuple[int, int, str, str | None]] = []  # (start, rank, heading, implicit kind)
-    # Only lines that start with a marker or hint at an unmarked part are looked at.
-    for m in _CANDIDATE.finditer(text):
-        start = m.start()
-        stop = text.find("\n", start)
-        line = text[start:] if stop == -1 else text[start:stop]
-        marker = _marker(line)
+    # Only lines that start like a marker or hint at an unmarked part are looked at.
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if not line:
+            continue
+        first = line[0]
+        marker = _marker(line) if first in _MARKER_FIRST else None
         if marker is not None:
             found.append((start, marker[0], _heading_text(line), None))
             continue
-        kind = _implicit_kind(line) if found else None
-        if kind is not None:
-            found.append((start, -1, _heading_text(line), kind))
+        if found and (first in _HINT_FIRST or any(h in line[:160] for h in _HINT_WORDS)):
+            kind = _implicit_kind(line)
+            if kind is not None:
+                found.append((start, -1, _heading_text(line), kind))
     top_rank = min((rank for _s, rank, _h, _k in found if rank >= 0), default=0)
     plan_doc = doc_type in ("work_plan", "implementation_plan") or (
         doc_type is None and _looks_like_plan(text)

@@ -70,6 +70,8 @@ def issuer(doc: Document, page: PageContent) -> None:
     if found.region is not None:
         doc.region = found.region
     _evidence(doc, "issuer", found.span or _title.find_span(doc.issuer, doc.text, limit=400))
+    if "issuer" in doc.evidence and found.region is not None:
+        doc.evidence["region"] = doc.evidence["issuer"]
 
 
 def indicators(doc: Document, page: PageContent) -> None:

@@ -84,6 +84,8 @@ def _read(body: bytes, content_type: str | None, url: str | None) -> PageContent
         source = "text"
         if fmt == "html":
             raw, meta, html_title, source = read_html(raw)
+            if source in ("density", "page"):
+                warnings.append(f"no known body container: body taken by {source}")
 
     text, traditional = normalize(raw)
     text, line_meta = drop_noise_lines(text)

@@ -166,7 +166,10 @@ def _status(refs: list[ReportRef], annual: bool) -> tuple[Status, str | None, in
 
 def _request(doc_type: str, year: int, prov: Place | None, pref: Place | None,
              levels: list[str], kind: str) -> SearchRequest:
-    filters = {"doc_type": [doc_type], "issuer_kind": [kind], "level": levels}
+    # Every level wanted: no level filter, so reports whose region has no level are found
+    # (and listed as unplaced) instead of silently dropped.
+    filters = {"doc_type": [doc_type], "issuer_kind": [kind],
+               "level": levels if set(levels) != set(LEVELS) else []}
     if prov is not None:
         filters["province"] = [prov.name]
     if pref is not None:

@@ -33,8 +33,8 @@ FLAGS = {
     "success_exceeds_disputes": "the same report states more disputes resolved than handled",
     "unit_mismatch": "the unit differs from the indicator's unit",
     "fractional_count": "a count that is not a whole number",
-    "outlier": "far from the other values of its group (robust z-score above 3.5; on a log "
-               "scale for counts)",
+    "outlier": "far from the values of the same group and government level (robust z-score "
+               "above 3.5; on a log scale for counts)",
     "several_values": "the report states more than one value; the first is used",
     "repeat": "another report of the same issuer and year came first; left out of the statistics",
 }
@@ -204,8 +204,14 @@ def indicator_table(backend: SearchBackend, name: str, request: SearchRequest, *
     groups: dict[str, list[IndicatorValue]] = {}
     for v in values:
         groups.setdefault(v.group, []).append(v)
-    for members in groups.values():
-        _mark_outliers([v for v in members if "repeat" not in v.flags], definition.unit == "%")
+    # A province states more cases than a county by nature: outliers are judged against
+    # the same group's issuers of the same level.
+    peers: dict[tuple[str, str | None], list[IndicatorValue]] = {}
+    for v in values:
+        if "repeat" not in v.flags:
+            peers.setdefault((v.group, v.region.level), []).append(v)
+    for members in peers.values():
+        _mark_outliers(members, definition.unit == "%")
     values.sort(key=lambda v: (v.group, v.region.adcode or "", v.issuer or "", _order(v)))
     return IndicatorTable(
         name=name, label=definition.label, unit=definition.unit, group_by=group_by,

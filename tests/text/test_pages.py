@@ -135,3 +135,17 @@ def test_page_without_known_container() -> None:
         "二、存在问题",
         "法治宣传形式较为单一，群众参与度不高。",
     ]
+
+
+def test_tables_and_line_breaks_inside_the_body() -> None:
+    html = """<html><head><meta charset="utf-8"></head><body><div id="zoom">
+    <p>　　一、主要成效<br/>　　全年办理案件如下表。<br>　　二、存在的问题</p>
+    <table><tr><td>项目</td><td>收到</td><td>受理</td></tr>
+    <tr><td>行政复议</td><td><span>562</span>件</td><td>498件</td></tr></table>
+    <p>全年受理<span>行政</span><b>复议</b>案件<font color="red">498</font>件。</p>
+    </div></body></html>"""
+    text = read_page(html.encode("utf-8")).text
+    assert text.split("\n") == [
+        "一、主要成效", "全年办理案件如下表。", "二、存在的问题",
+        "项目 收到 受理", "行政复议 562件 498件", "全年受理行政复议案件498件。",
+    ]

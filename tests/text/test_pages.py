@@ -149,3 +149,13 @@ def test_tables_and_line_breaks_inside_the_body() -> None:
         "一、主要成效", "全年办理案件如下表。", "二、存在的问题",
         "项目 收到 受理", "行政复议 562件 498件", "全年受理行政复议案件498件。",
     ]
+
+
+def test_big5_page_is_read_and_simplified() -> None:
+    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=big5"></head>'
+            '<body><div class="TRS_Editor"><p>堅持以習近平法治思想為指導，推進法治政府建設。'
+            '全年辦理行政復議案件１２３件。</p></div></body></html>')
+    page = read_page(html.encode("big5"))
+    assert page.encoding == "big5hkscs"
+    assert page.traditional_source
+    assert page.text == "坚持以习近平法治思想为指导，推进法治政府建设。全年办理行政复议案件123件。"

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
@@ -68,9 +69,12 @@ SearchFiltersDep = Annotated[SearchRequest, Depends(search_filters)]
 
 
 def attachment(chunks: object, fmt: str, stem: str) -> StreamingResponse:
+    ascii_stem = stem.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     return StreamingResponse(
         chunks, media_type=MEDIA_TYPES[fmt],  # type: ignore[arg-type]
-        headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'},
+        # The ASCII name for old clients, the UTF-8 one (RFC 6266) for the rest.
+        headers={"Content-Disposition": f'attachment; filename="{ascii_stem}.{fmt}"; '
+                                        f"filename*=UTF-8''{quote(stem)}.{fmt}"},
     )
 
 

@@ -65,3 +65,16 @@ def test_exact_recrawl_keeps_its_id_and_fingerprint(tmp_path: Path) -> None:
     a = process(body, url=url, content_sha256="1", fetched_at="2024-01-01T00:00:00Z")
     b = process(body, url=url + "#top", content_sha256="1", fetched_at="2024-02-01T00:00:00Z")
     assert a.id == b.id and a.simhash == b.simhash
+
+
+def test_store_with_decoded_responses(fingerprint_redis: redis.Redis) -> None:
+    """The stack's clients decode responses (stores.redis.redis_client); both work."""
+    fingerprint_redis.flushdb()
+    kwargs = {**fingerprint_redis.connection_pool.connection_kwargs, "decode_responses": True}
+    client = redis.Redis(**kwargs)
+    try:
+        index = FingerprintIndex(client)
+        assert index.register("first", to_hex(simhash(SEED))) is None
+        assert index.register("copy", to_hex(simhash(_republished(SEED)))) == "first"
+    finally:
+        client.close()

@@ -11,7 +11,7 @@ Keys (prefix `fazhi:fp:`): `band:{i}:{bits}` → set of doc ids; `doc:{id}` → 
 The worker, after `pipeline.process` and before indexing::
 
     from fazhi_shared.stores.fingerprints import FingerprintIndex
-    fingerprints = FingerprintIndex(redis_client(settings))      # once per worker
+    fingerprints = FingerprintIndex.from_settings(settings)        # once per worker
     doc.duplicate_of = fingerprints.register(doc.id, doc.simhash)  # per document
 
 `register` stores the fingerprint (keeping the first_seen of an id seen before, so a
@@ -25,7 +25,8 @@ from __future__ import annotations
 import redis
 
 from fazhi_shared.extract.dedup import BANDS, BITS, MAX_DISTANCE, find_first_copy, from_hex
-from fazhi_shared.stores.redis import KEY_PREFIX
+from fazhi_shared.settings import Settings
+from fazhi_shared.stores.redis import KEY_PREFIX, redis_client
 
 PREFIX = KEY_PREFIX + "fp:"
 
@@ -47,6 +48,11 @@ class FingerprintIndex:
         self.client = client
         self.max_distance = max_distance
         self.band_count = band_count
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FingerprintIndex:
+        """The index on the stack's Redis (FAZHI_REDIS_URL)."""
+        return cls(redis_client(settings))
 
     def candidates(self, value: int) -> list[tuple[str, int, float]]:
         keys = [f"{PREFIX}band:{b}" for b in bands(value, self.band_count)]

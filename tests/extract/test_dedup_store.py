@@ -70,8 +70,8 @@ def test_exact_recrawl_keeps_its_id_and_fingerprint(tmp_path: Path) -> None:
 def test_store_with_decoded_responses(fingerprint_redis: redis.Redis) -> None:
     """The stack's clients decode responses (stores.redis.redis_client); both work."""
     fingerprint_redis.flushdb()
-    kwargs = {**fingerprint_redis.connection_pool.connection_kwargs, "decode_responses": True}
-    client = redis.Redis(**kwargs)
+    kw = fingerprint_redis.connection_pool.connection_kwargs
+    client = redis.Redis(host=kw["host"], port=kw["port"], db=kw.get("db", 0), decode_responses=True)
     try:
         index = FingerprintIndex(client)
         assert index.register("first", to_hex(simhash(SEED))) is None

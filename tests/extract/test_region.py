@@ -95,3 +95,12 @@ def test_issuers_without_a_division_and_whole_region(heading: str, text: str, is
     found = region.resolve(heading, {}, text)
     assert found.issuer == issuer
     assert (found.region.adcode if found.region else None) == code
+
+
+def test_the_office_that_posted_the_page_is_not_the_issuer() -> None:
+    text = "来源：市司法局 时间：2024-02-28\n2023年，黄石市认真贯彻落实党中央决策部署……"
+    found = region.resolve("关于2023年法治政府建设情况的报告", {"ContentSource": "市司法局"}, text)
+    assert found.issuer == "黄石市人民政府" and found.kind == "government"
+    plain = "来源：海南省人民政府 发布日期：2023年3月29日\n2022年，我省深入贯彻落实……"
+    found = region.resolve("关于2022年度法治政府建设情况的报告", {}, plain)
+    assert found.issuer == "海南省人民政府" and found.region is not None and found.region.adcode == "460000"

@@ -146,16 +146,21 @@ def _unit_level(unit: str | None) -> str | None:
     return "prefecture" if unit in ("市", "州", "盟") else "county"
 
 
-def _candidates(title: str, meta: dict[str, str], text: str) -> list[tuple[str, tuple[int, int] | None]]:
-    out: list[tuple[str, tuple[int, int] | None]] = []
+Candidate = tuple[str, tuple[int, int] | None, bool]
+
+
+def _candidates(title: str, meta: dict[str, str], text: str) -> list[Candidate]:
+    """(name, span in text, strong). Strong: title, signature, info table; weak: the page's
+    ContentSource and 来源 line, which often name the office that posted the page."""
+    out: list[Candidate] = []
     t = re.sub(r"\s+", "", title)
     m = _TITLE_ORG.match(t)
     if m:
-        out.append((m.group(1), None))
+        out.append((m.group(1), None, True))
     else:
         m = _TITLE_PLACE.match(t)
         if m and not _RELATIVE.match(m.group(1)):
-            out.append((m.group(1), None))
+            out.append((m.group(1), None, True))
     lines = text.split("\n")
     pos = len(text)
     tail: list[tuple[str, int]] = []
@@ -166,19 +171,31 @@ def _candidates(title: str, meta: dict[str, str], text: str) -> list[tuple[str, 
         s = line.strip()
         if _SIGNATURE.match(s) and not s.startswith(("各", "抄送", "附件")):
             off = line.find(s)
-            out.append((s, (start + off, start + off + len(s))))
+            out.append((s, (start + off, start + off + len(s)), True))
             break
     for key in ("发布机构", "发文机关", "ContentSource"):
         v = _site_to_place(re.sub(r"\s+", "", meta.get(key, "")))
         if v and (_ORG_END.search(v) or re.search(rf"{_PLACE_UNIT}$", v)):
-            out.append((v, None))
+            out.append((v, None, key != "ContentSource"))
     for line in text.split("\n")[:12]:
         for sm in _SOURCE_LINE.finditer(line):
             src = _site_to_place(sm.group(1))
             if _ORG_END.search(src) or re.search(rf"{_PLACE_UNIT}$", src):
                 off = text.find(sm.group(1))
-                out.append((src, (off, off + len(src)) if off >= 0 else None))
+                out.append((src, (off, off + len(src)) if off >= 0 else None, False))
     return out
+
+
+def _with_place(
+    g: Gazetteer, scores: dict[str, float], cand: str, span: tuple[int, int] | None
+) -> IssuerResult | None:
+    """The issuer a candidate names when it starts with a division (or is one)."""
+    place, end = _place_in(g, cand, scores)
+    if place is None or not (end >= len(cand) - 12 or _ORG_END.search(cand)):
+        return None
+    if not _ORG_END.search(cand):
+        return IssuerResult(cand + _gov_of(place), "government", _region(g, place), span)
+    return IssuerResult(cand, _kind(cand), _region(g, place), span)
 
 
 def _other_org(
@@ -207,15 +224,14 @@ def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
     relative_level: str | None = None
     relative_span: tuple[int, int] | None = None
     other_org: tuple[str, tuple[int, int] | None] | None = None  # 司法部, 柳林镇人民政府
-    for cand, span in _candidates(title or "", meta, text):
-        place, end = _place_in(g, cand, scores)
-        if place is not None and (end >= len(cand) - 12 or _ORG_END.search(cand)):
-            rest = cand[end:]
-            if not rest or not _ORG_END.search(cand):
-                issuer = cand + _gov_of(place) if not _ORG_END.search(cand) else cand
-                return IssuerResult(issuer, "government", _region(g, place), span)
-            return IssuerResult(cand, _kind(cand), _region(g, place), span)
-        if place is None and relative_org is None and _ORG_END.search(cand):
+    candidates = _candidates(title or "", meta, text)
+    for cand, span, strong in candidates:
+        if not strong:
+            continue
+        found = _with_place(g, scores, cand, span)
+        if found is not None:
+            return found
+        if relative_org is None and _ORG_END.search(cand):
             level = _relative_level(cand)
             if level:
                 relative_org, relative_level, relative_span = cand, level, span
@@ -234,6 +250,11 @@ def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
             org_m = re.match(rf"{re.escape(name)}((?:{_GOV}|{_DEPT}))", seg)
             issuer = name + (org_m.group(1) if org_m else _gov_of(place))
             return IssuerResult(issuer, _kind(issuer), _region(g, place), None)
+    if relative_org is None and other_org is None:
+        for cand, span, strong in candidates:
+            found = None if strong else _with_place(g, scores, cand, span)
+            if found is not None:
+                return found
     if other_org is not None and relative_org is None:
         return _other_org(g, scores, *other_org)
     if level is None:

@@ -51,3 +51,9 @@ def test_title_never_site_name_or_breadcrumb() -> None:
 
 def test_work_summary_is_an_annual_report() -> None:
     assert genre.doc_type("某县司法局2021年度法治政府建设工作总结", REPORT_BODY) == "annual_report"
+
+
+def test_truncated_meta_title_is_completed_from_the_heading() -> None:
+    meta = {"ArticleTitle": "关于2020年度全省法治政府建设工作..."}
+    text = "关于2020年度全省法治政府建设工作情况的报告\n2020年，我省……"
+    assert title.title(meta, None, text) == "关于2020年度全省法治政府建设工作情况的报告"

@@ -42,6 +42,11 @@ def _heading_like(line: str) -> bool:
 def title_in_text(meta: dict[str, str], text: str) -> str | None:
     sites = _site_names(meta)
     article = _clean(meta.get("ArticleTitle", ""))
+    truncated = re.match(r"^(.{6,}?)(?:\.{2,}|…+)$", article)
+    if truncated:  # a CMS cut it short: the heading line has it whole
+        for line in text.split("\n")[:15]:
+            if _clean(line).startswith(truncated.group(1)):
+                return _clean(line)
     if article and _plausible(article, sites):
         return article
     for line in text.split("\n")[:15]:

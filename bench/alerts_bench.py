@@ -80,14 +80,14 @@ def alert_spec(rng: random.Random) -> dict[str, Any]:
     return {"q": q, "filters": filters}
 
 
-def create_alerts(store: AlertStore, count: int, url: str, seed: int) -> list[tuple[str, str]]:
+def create_alerts(store: AlertStore, count: int, urls: list[str], seed: int) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     out = []
     for n in range(count):
         spec = alert_spec(rng)
         alert, secret = store.create(
             owner="bench", name=f"bench {n}", q=spec["q"], filters=spec["filters"],
-            request=search_request(spec["q"], spec["filters"]), webhook_url=url,
+            request=search_request(spec["q"], spec["filters"]), webhook_url=urls[n % len(urls)],
         )
         out.append((alert.id, secret))
     return out
@@ -99,9 +99,13 @@ def as_stored(doc: Document) -> Document:
 
 
 class Receiver:
-    """Answers 200 after verifying the signature; records when each delivery was answered."""
+    """Answers 200 after verifying the signature; records when each delivery was answered.
 
-    def __init__(self, secrets: dict[str, str]) -> None:
+    Users' webhooks live on many hosts, and the worker limits attempts in flight per host
+    (FAZHI_WEBHOOK_HOST_CONCURRENCY): the receiver listens on `hosts` loopback addresses
+    (127.0.0.1, 127.0.0.2, …) and the alerts are spread over them."""
+
+    def __init__(self, secrets: dict[str, str], hosts: int) -> None:
         self.secrets = secrets
         self.answered: list[tuple[str, str, float]] = []  # (document id, alert id, time)
         self.bad = 0
@@ -132,14 +136,19 @@ class Receiver:
                     else:
                         outer.bad += 1
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.servers = []
+        self.urls = []
+        for n in range(hosts):
+            server = ThreadingHTTPServer((f"127.0.0.{n + 1}", 0), Handler)
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers.append(server)
+            self.urls.append(f"http://127.0.0.{n + 1}:{server.server_address[1]}/hook")
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -156,8 +165,8 @@ def latency(args: argparse.Namespace, work: Path, redis_url: str) -> dict[str, A
     client = redis_client(settings)
     client.flushdb()
     secrets: dict[str, str] = {}
-    receiver = Receiver(secrets)
-    secrets.update(create_alerts(AlertStore(client), args.alerts, receiver.url, seed=1))
+    receiver = Receiver(secrets, args.hosts)
+    secrets.update(create_alerts(AlertStore(client), args.alerts, receiver.urls, seed=1))
     backend = open_backend(settings)
     celery = make_celery("bench", settings)
     docs = [as_stored(d) for d in Synth(seed=7).documents(args.docs)]
@@ -212,7 +221,7 @@ def throughput(args: argparse.Namespace, redis_url: str) -> dict[str, Any]:
     client.flushdb()
     store = AlertStore(client)
     started = time.perf_counter()
-    create_alerts(store, args.throughput_alerts, "https://hooks.example/x", seed=2)
+    create_alerts(store, args.throughput_alerts, ["https://hooks.example/x"], seed=2)
     created = time.perf_counter() - started
     matcher = TantivyMatcher(store)
     started = time.perf_counter()
@@ -241,6 +250,7 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=1000)
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--rate", type=float, default=5.0, help="documents committed per second")
+    parser.add_argument("--hosts", type=int, default=50, help="receiving hosts (loopback addresses)")
     parser.add_argument("--throughput-alerts", type=int, default=10_000)
     parser.add_argument("--throughput-docs", type=int, default=200)
     parser.add_argument("--skip-latency", action="store_true")

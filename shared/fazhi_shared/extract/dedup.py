@@ -9,10 +9,10 @@ The same report republished on another site differs in template noise, a heading
 sentence; its SimHash then differs in a few bits, while two different reports (even on the
 same template, with the same boilerplate openings) differ in ~20–32. Tuned on
 tests/fixtures/labelled (`uv run python bench/score_extraction.py --distances`): the
-near-duplicate pairs are 4, 6, 7 and 7 bits apart (7: a paragraph of a short page dropped,
-the copy in traditional characters, full-width digits in another header), distinct
-documents at least 17 (1st percentile 20, median 30), so `MAX_DISTANCE` = 10 sits in the
-gap. Lookups against earlier documents live in fazhi_shared.stores.fingerprints: 8 bands of
+five near-duplicate pairs are 4–7 bits apart (7: a paragraph of a short page dropped, the
+copy in traditional characters, full-width digits in another header), the 2,400 pairs of
+distinct documents at least 15 (1st percentile 20, median 30), so `MAX_DISTANCE` = 10 sits
+in the gap. Lookups against earlier documents live in fazhi_shared.stores.fingerprints: 8 bands of
 8 bits find every copy within 7 bits, and 96–99% of those 8–10 bits away.
 """
 

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from fazhi_cli import analytics_commands
 from fazhi_cli.ingest import file_url, is_url, queue_targets, wait_indexed
 from fazhi_cli.supervisor import Supervisor
 from fazhi_shared.celery_base import make_celery
@@ -223,6 +224,8 @@ def search(
         table.add_row(str(hit.report_year or ""), hit.title or "", hit.issuer or "", snippet)
     out.print(table)
 
+
+analytics_commands.register(app)
 
 if __name__ == "__main__":
     app()

@@ -125,3 +125,19 @@ def test_crawl_delay_of_robots_txt_wins_over_a_faster_rate(
         for i in range(4):
             fetcher.get(flaky.url(f"/news/202403/t20240319_n.html?i={i}"), role="report")
     assert web.min_gap("flaky") >= 0.5 - 0.01
+
+
+def test_a_crawler_killed_mid_request_frees_the_host_after_the_slot_lease(crawl_settings: Settings) -> None:
+    import time
+
+    from fazhi_crawler.politeness import HostLimiter
+
+    client = redis_client(crawl_settings)
+    dead = HostLimiter(client, lease_s=1.0)
+    # Takes the host's only slot and never gives it back, as a process killed mid-request.
+    assert dead._try("gov.example:80", 10, 1, "dead-token") == 0
+    alive = HostLimiter(client, lease_s=1.0)
+    started = time.monotonic()
+    with alive.slot("gov.example:80", 0.01, 1):
+        waited = time.monotonic() - started
+    assert 0.8 <= waited <= 3.0

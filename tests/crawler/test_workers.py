@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from fazhi_shared.celery_base import make_celery
+from fazhi_shared.producer import send
 from fazhi_shared.settings import Settings
 from fazhi_shared.stores.crawlstate import CrawlState
 from fazhi_shared.stores.redis import redis_client
 from fazhi_shared.stores.sources import SourceStore
+from fazhi_shared.tasks import FetchPayload, TaskName
 from tests.crawler.conftest import queued
 from tests.web.server import LocalWeb
 from tests.web.sites import TrsSite, bench_site
@@ -35,6 +38,8 @@ class Processes:
             "FAZHI_CRAWL_SOURCES_FILE": str(registry), "FAZHI_CRAWL_POLL_TICK": "0.5",
             "FAZHI_CRAWL_POLL_LEASE": "3", "FAZHI_CRAWL_RATE_PER_HOST": "6",
             "FAZHI_VISIBILITY_TIMEOUT": "5", "FAZHI_CRAWL_RETRY_BACKOFF": "0.2",
+            # A crawler killed mid-request holds the host's slot for connect + read + 5 s.
+            "FAZHI_CRAWL_CONNECT_TIMEOUT": "2", "FAZHI_CRAWL_READ_TIMEOUT": "3",
             "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1",
         })
         self.logs = logs
@@ -129,3 +134,9 @@ def test_killed_mid_poll_restarted_nothing_lost_nothing_twice_then_new_report_fo
     assert status["reports_fetched"] == len(expected) + 1
     assert status["last_poll_ok"] is True and status["next_poll_at"]
     assert web.min_gap(trs.name) >= 1 / 6 - 0.01
+
+    # A URL sent explicitly (POST /v1/ingest/urls sends crawl.fetch) is fetched again.
+    app = make_celery("test-producer", crawl_settings)
+    send(app, TaskName.CRAWL_FETCH, FetchPayload(url=new_url, source_id="linjiang-fzzf"))
+    wait(lambda: sent()[new_url] == 2, 30, "the explicit fetch", processes)
+    app.close()

@@ -70,7 +70,11 @@ class Fetcher:
         self.heartbeat = heartbeat
         self.source = source
         self.archive = RawArchive(settings.archive_dir) if archive else None
-        self.limiter = HostLimiter(client, lease_s=settings.crawl_read_timeout * 2 + 30)
+        # A request in flight holds its host's slot this long at most (a crawler killed
+        # mid-request frees the host after it); downloads still running renew it.
+        self.limiter = HostLimiter(
+            client, lease_s=settings.crawl_connect_timeout + settings.crawl_read_timeout + 5
+        )
         self.robots = RobotsCache(client, settings.crawl_robots_ttl)
         self.http = httpx.Client(
             timeout=httpx.Timeout(settings.crawl_read_timeout, connect=settings.crawl_connect_timeout),
@@ -180,8 +184,9 @@ class Fetcher:
         cap = self.settings.max_body_bytes
         if self.heartbeat is not None:
             self.heartbeat()
-        with self.limiter.slot(host, self.interval_for(url), concurrency):
+        with self.limiter.slot(host, self.interval_for(url), concurrency) as keep_slot:
             self.requests_made += 1
+            renewed = time.monotonic()
             try:
                 with self.http.stream("GET", url, headers=headers) as response:
                     status = response.status_code
@@ -193,6 +198,9 @@ class Fetcher:
                     size = 0
                     if status == 200:
                         for chunk in response.iter_bytes():
+                            if time.monotonic() - renewed > self.settings.crawl_read_timeout / 2:
+                                keep_slot()
+                                renewed = time.monotonic()
                             size += len(chunk)
                             if size > cap:
                                 raise FetchError(url, f"body over the {cap} bytes cap")

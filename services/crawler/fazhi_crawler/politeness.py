@@ -93,7 +93,12 @@ class HostLimiter:
         self._local_busy: dict[str, int] = {}
 
     @contextmanager
-    def slot(self, host: str, interval_s: float, concurrency: int = 1) -> Iterator[None]:
+    def slot(self, host: str, interval_s: float, concurrency: int = 1) -> Iterator[Callable[[], None]]:
+        """Wait for the host's next slot; yields a function that keeps the slot alive.
+
+        A slot in flight is held for `lease_s` at most, so a crawler killed mid-request frees
+        the host after that long; a long download calls the yielded function now and then.
+        """
         token = uuid.uuid4().hex
         interval_ms = int((interval_s + MARGIN_S) * 1000)
         while True:
@@ -103,9 +108,18 @@ class HostLimiter:
             # A little jitter so processes waiting for one host do not all ask at once.
             time.sleep(wait_ms / 1000 + random.uniform(0, 0.01))
         try:
-            yield
+            yield lambda: self._keep(host, token)
         finally:
             self._release(host, token, interval_ms)
+
+    def _keep(self, host: str, token: str) -> None:
+        if self.client is not None:
+            self.client.zadd(_P + host + ":inflight", {token: self._redis_ms() + self.lease_ms}, xx=True)
+
+    def _redis_ms(self) -> int:
+        assert self.client is not None
+        seconds, micros = self.client.time()  # type: ignore[misc]
+        return int(seconds) * 1000 + int(micros) // 1000
 
     def push_back(self, host: str, seconds: float) -> None:
         if self._push is not None:

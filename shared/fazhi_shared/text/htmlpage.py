@@ -99,6 +99,9 @@ _INFO = re.compile(
 _CJK_PUNCT = re.compile(r"[，。；：、]")
 
 
+_PUBLICATION_HINT = re.compile(r"[:：]|\d{4}")
+
+
 def _has_info_label(text: str) -> bool:
     # Substring tests: much faster than the alternation over a whole page.
     return any(label in text for label in ("索引号", "发布机构", "发文机关", "文号", "生成日期", "成文日期"))
@@ -210,19 +213,20 @@ def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
     # The whole page's lines are only needed for the info table and for publication lines
     # (发布时间：… 来源：… 点击数：…) when the meta tags lack them.
     page_text: str | None = None
-    need_publication = "PubDate" not in meta or "ContentSource" not in meta
-    if need_publication or _has_info_label(html):
+    if _has_info_label(html):
         page_text = _block_text(root)
         page_lines = _lines(page_text)
         if _has_info_label(page_text):
             meta.update(info_table(page_lines))
-        if need_publication:
-            line_meta: dict[str, str] = {}
-            for line in page_lines:
-                if len(line) <= 120 and is_noise(line):
-                    meta_from_line(line, line_meta)
-            for key, value in line_meta.items():
-                meta.setdefault(key, value)
+    if "PubDate" not in meta or "ContentSource" not in meta:
+        # Text nodes one per line are enough here, and cost one call.
+        lines = page_lines if page_text is not None else _lines(root.text(deep=True, separator="\n"))
+        line_meta: dict[str, str] = {}
+        for line in lines:
+            if len(line) <= 120 and _PUBLICATION_HINT.search(line) and is_noise(line):
+                meta_from_line(line, line_meta)
+        for key, value in line_meta.items():
+            meta.setdefault(key, value)
 
     hanweb = _HANWEB.search(html) if ("ContentStart" in html or "ZJEG_RSS" in html) else None
     if hanweb:

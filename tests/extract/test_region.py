@@ -104,3 +104,14 @@ def test_the_office_that_posted_the_page_is_not_the_issuer() -> None:
     plain = "来源：海南省人民政府 发布日期：2023年3月29日\n2022年，我省深入贯彻落实……"
     found = region.resolve("关于2022年度法治政府建设情况的报告", {}, plain)
     assert found.issuer == "海南省人民政府" and found.region is not None and found.region.adcode == "460000"
+
+
+def test_current_divisions_and_former_ones_for_older_reports() -> None:
+    g = gazetteer()
+    assert g.by_code["220184"].name == "公主岭市" and g.by_code["220184"].parent == "220100"
+    assert g.by_code["133100"].name == "雄安新区"
+    assert g.by_code["510922"].former and not g.by_code["510981"].former
+    older = region.resolve("射洪县2018年度法治政府建设情况报告", {}, "2018年，射洪县……遂宁市……")
+    assert older.region is not None and older.region.adcode == "510922"
+    newer = region.resolve("射洪市2021年度法治政府建设情况报告", {}, "2021年，射洪市……遂宁市……")
+    assert newer.region is not None and newer.region.adcode == "510981"

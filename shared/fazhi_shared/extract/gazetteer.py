@@ -23,6 +23,7 @@ class Place:
     name: str
     level: str  # province · prefecture · county
     parent: str | None
+    former: bool = False  # abolished or renamed since (射洪县 → 射洪市): kept for older reports
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def gazetteer() -> Gazetteer:
     data = resources.files("fazhi_shared") / "data"
     with (data / "gazetteer.csv").open(encoding="utf-8") as f:
         rows = [
-            Place(r["adcode"], r["name"], r["level"], r["parent"] or None)
+            Place(r["adcode"], r["name"], r["level"], r["parent"] or None, r.get("former") == "1")
             for r in csv.DictReader(f)
         ]
     ethnic = [

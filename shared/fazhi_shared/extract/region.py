@@ -64,8 +64,9 @@ def _context_scores(g: Gazetteer, text: str) -> dict[str, float]:
 
 
 def _best(g: Gazetteer, places: tuple[Place, ...], scores: dict[str, float]) -> Place:
-    def score(p: Place) -> tuple[float, float]:
-        return (sum(scores.get(a.adcode, 0.0) for a in g.ancestors(p)), scores.get(p.adcode, 0.0))
+    def score(p: Place) -> tuple[float, float, bool]:
+        context = sum(scores.get(a.adcode, 0.0) for a in g.ancestors(p))
+        return (context, scores.get(p.adcode, 0.0), not p.former)
 
     return max(places, key=score)
 

@@ -67,7 +67,7 @@ _HANWEB = re.compile(
     re.S | re.I,
 )
 _WIDGET = re.compile(
-    r"share|bdshare|jiathis|print|dayin|fontsize|font-size|zihao|zh_|close|guanbi|erweima|qrcode|"
+    r"share|bdshare|jiathis|print|dayin|fontsize|font-size|zihao|close|guanbi|erweima|qrcode|"
     r"ewm|wechat|weixin|weibo|collect|favorite|related|xgwz|xglj|pagenav|prevnext|prev-next|"
     r"sxpage|breadcrumb|crumb|location|position|dqwz|nav|footer|toolbar|tools|btns?\b",
     re.I,

@@ -9,7 +9,7 @@ _NEGATIVE_TITLE = re.compile(
     r"政府工作报告|召开|举行|举办|会议|座谈|研讨|培训|调研|出席|讲话|发言|致辞|答记者问|解读|图解|"
     r"一图|读懂|视频|新闻|发布会|案例|典型|判决|裁定|决定书|处罚|公示|征求意见|论文|研究|探析|浅析|"
     r"思考|述评|综述|评估报告|第三方|述法|第一责任人|督察|通报|表彰|获评|入选|荣获|示范|考核结果|"
-    r"工作会|动员|部署会|推进会|学习|专题|宣讲|观察|访谈|如何|为何|怎样|！|？"
+    r"工作会|动员|部署会|推进会|学习|专题|宣讲|观察|访谈|如何|为何|怎样|！|？|发布|公布|出炉|晒出|亮相"
 )
 _ANNUAL = re.compile(
     rf"{_SUBJECT}.{{0,30}}?报告|{_SUBJECT}.{{0,20}}?情况$|{_SUBJECT}.{{0,20}}?(?:工作)?总结$"
@@ -43,7 +43,7 @@ def doc_type(title: str | None, text: str) -> str:
     quoted = re.search(r"(?:印发|转发).{0,4}《([^》]+)》", t)
     if quoted and _is_plan_title(quoted.group(1)):
         return _plan_kind(quoted.group(1))
-    if _NEWS_OPENING.search(head) and not _REPORT_OPENING.search(head):
+    if _news_opening(t, text) and not _REPORT_OPENING.search(head):
         return "other"
     if _WORK_PLAN.search(t):
         return "work_plan"
@@ -60,6 +60,16 @@ def doc_type(title: str | None, text: str) -> str:
     if not t and _REPORT_OPENING.search(head) and body_mentions >= 3:
         return "annual_report"
     return "other"
+
+
+def _news_opening(title: str, text: str) -> bool:
+    """The first paragraph after the title reads like news (3月30日，…召开…)."""
+    for line in text.split("\n", 4)[:4]:
+        line = line.strip()
+        if not line or re.sub(r"\s+", "", line) == title or len(line) < 15:
+            continue
+        return bool(_NEWS_OPENING.search(line))
+    return False
 
 
 def _is_plan_title(title: str) -> bool:

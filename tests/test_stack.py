@@ -19,7 +19,8 @@ TRADITIONAL_SEED = "004_b4c9e809b3a2f8d2.txt"
 
 
 def _all(client, **params):  # type: ignore[no-untyped-def]
-    return client.get("/v1/search", params={"is_report": "any", "size": 100, **params}).json()
+    params = {"is_report": "any", "size": 100, "collapse": "false", **params}
+    return client.get("/v1/search", params=params).json()
 
 
 def _seed_texts() -> dict[str, str]:
@@ -105,11 +106,11 @@ def test_cli_search_talks_to_the_same_stack(seeded_stack: Stack) -> None:
 def test_a_worker_killed_while_processing_loses_no_document(
     seeded_stack: Stack, tmp_path: Path
 ) -> None:
-    # 30 distinct reports (each seed with a line of its own), queued at once.
+    # 200 distinct documents (each seed with a line of its own), queued at once.
     batch = tmp_path / "batch"
     batch.mkdir()
     seeds = sorted(SEEDS.iterdir())
-    for i in range(30):
+    for i in range(200):
         source = seeds[i % len(seeds)].read_text("utf-8")
         (batch / f"copy_{i:02d}.txt").write_text(source + f"\n附件{i}\n", "utf-8")
     ingest = subprocess.Popen(
@@ -120,10 +121,12 @@ def test_a_worker_killed_while_processing_loses_no_document(
         seeded_stack.wait_for(lambda: _all(client)["total"] >= 6, 90, "the first copies indexed")
         victim = seeded_stack.pids()["worker"]
         os.killpg(victim, signal.SIGKILL)
+        at_kill = _all(client, size=0)["total"]
+        assert at_kill < 205, "the worker was killed after everything was done: nothing tested"
         seeded_stack.wait_for(lambda: seeded_stack.pids()["worker"] != victim, 30, "a restart")
         out, err = ingest.communicate(timeout=200)
         assert ingest.returncode == 0, out + err + seeded_stack.logs()
-        assert _all(client)["total"] == 35
+        assert _all(client, size=0)["total"] == 205
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+
 from fazhi_shared.settings import Settings
 from fazhi_shared.stores.embedded_redis import free_port, start_redis
 

@@ -8,10 +8,10 @@ import subprocess
 
 import pytest
 import yaml
+
 from fazhi_cli.supervisor import worker_commands
 from fazhi_shared.settings import Settings
 from fazhi_shared.tasks import Queue, TaskName
-
 from tests.conftest import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"

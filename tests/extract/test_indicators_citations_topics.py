@@ -43,6 +43,8 @@ def test_offsets_point_at_the_evidence() -> None:
      ("全市人民调解组织调解案件12345件，调解成功率98%。",
       [("mediation_disputes", 12345), ("mediation_success_rate_pct", 98)]),
      ("法院诉前调解案件300件。", []),
+     ("对45件规范性文件进行备案审查，全年提供法律援助1234件。",
+      [("normative_docs_filed", 45), ("legal_aid_cases", 1234)]),
      ("共办理法律援助案件544件，引导人民调解案件455件。", [("legal_aid_cases", 544)]),
      ("作出行政处罚决定书1234份，全年实施行政处罚56件。",
       [("admin_penalty_cases", 1234), ("admin_penalty_cases", 56)]),

@@ -42,7 +42,8 @@ def test_publish_date_sources_in_order() -> None:
      ("德清县法治政府建设年度报告", "annual_report", "2023-03-20", (2022, True)),
      ("某县法治政府建设工作要点", "work_plan", "2023-03-20", (2023, True)),
      ("二〇二一年度法治政府建设情况报告", "annual_report", "2022-03-20", (2021, False)),
-     ("2023年政府工作报告", "other", "2023-01-18", (None, False))],
+     ("2023年政府工作报告", "other", "2023-01-18", (None, False)),
+     ("某市“十四五”法治政府建设规划", "implementation_plan", "2021-10-08", (2021, False))],
 )
 def test_report_year(title: str, kind: str, published: str, expected: tuple[int | None, bool]) -> None:
     assert dates.report_year(title, kind, published) == expected

@@ -108,12 +108,19 @@ def date_from_url(url: str | None) -> str | None:
     return None
 
 
+_FIVE_YEAR = {"十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
+
+
 def title_years(title: str) -> tuple[int, int] | None:
-    """First year named in a title, with its span (2021—2025年 → 2021)."""
+    """First year named in a title, with its position (2021—2025年 → 2021, “十四五” → 2021)."""
     t = fold_digits(title)
     m = _YEAR.search(t)
     if m:
         return int(m.group(1)), m.start()
+    for name, first in _FIVE_YEAR.items():
+        at = t.find(name)
+        if at >= 0:
+            return first, at
     m2 = _CN_YEAR.search(t)
     if m2:
         y = parse_chinese(m2.group(1))

@@ -59,8 +59,8 @@ def region_of(place: Place) -> Region:
 
 def _plan_ningxia(rng: random.Random) -> list[Planned]:
     g = gazetteer()
-    places = sorted((p for p in g.by_code.values() if g.province_of(p).adcode == NINGXIA),
-                    key=lambda p: p.adcode)
+    places = sorted((p for p in g.by_code.values() if g.province_of(p).adcode == NINGXIA
+                     and not getattr(p, "former", False)), key=lambda p: p.adcode)
     fixed: dict[str, list[str | None]] = {
         "640000": ["2024-03-28"],
         "640100": ["2024-03-30"],
@@ -94,7 +94,8 @@ def _plan_ningxia(rng: random.Random) -> list[Planned]:
 def _plan_zhejiang(rng: random.Random) -> list[Planned]:
     g = gazetteer()
     places = sorted((p for p in g.by_code.values() if g.province_of(p).adcode == ZHEJIANG
-                     and p.level != "province"), key=lambda p: p.adcode)
+                     and p.level != "province" and not getattr(p, "former", False)),
+                    key=lambda p: p.adcode)
     out = []
     for n, place in enumerate(places[:120]):
         date = "2024-03-25" if n % 6 else "2024-04-08"

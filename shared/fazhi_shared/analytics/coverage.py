@@ -134,7 +134,9 @@ def resolve_scope(province: str | None, city: str | None,
     root = pref or prov
     places = []
     for place in sorted(g.by_code.values(), key=lambda p: p.adcode):
-        if place.level not in wanted:
+        # Divisions abolished or renamed since are kept in the gazetteer for older reports,
+        # but nobody is expected to publish for them any more.
+        if place.level not in wanted or getattr(place, "former", False):
             continue
         if root is None and g.province_of(place).adcode in OUTSIDE_RULES:
             continue

@@ -55,6 +55,9 @@ class PollPayload(BaseModel):
 
     source_id: str
     lease: str | None = None
+    # Poll even when the source is not due (poll now); else a poll finding the source already
+    # polled since it was sent (a duplicate, a redelivery) does nothing.
+    force: bool = False
 
 
 class ProcessPayload(BaseModel):

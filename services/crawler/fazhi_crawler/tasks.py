@@ -53,10 +53,20 @@ def poll_source(self: PipelineTask, payload: dict[str, Any]) -> dict[str, Any] |
     if source is None:
         log.info("source %s is gone, poll dropped", job.source_id)
         return None
-    lease = job.lease or state.take_lease(source.id, settings.crawl_poll_lease)
-    if lease is None or not state.holds_lease(source.id, lease, settings.crawl_poll_lease):
-        log.info("source %s: another poll owns it, this one is dropped", source.id)
+    nxt = state.next_poll(source.id)
+    if not job.force and nxt is not None and nxt > time.time():
+        log.info("source %s: polled since this poll was sent, nothing to do", source.id)
+        if job.lease:
+            state.release_lease(source.id, job.lease)
         return None
+    lease = job.lease
+    if lease is None or not state.holds_lease(source.id, lease, settings.crawl_poll_lease):
+        # The lease ran out while this task waited in the queue: take it again unless
+        # another poll holds it now.
+        lease = state.take_lease(source.id, settings.crawl_poll_lease)
+        if lease is None:
+            log.info("source %s: another poll owns it, this one is dropped", source.id)
+            return None
     try:
         return run_poll(settings, client, self.app, source, lease)
     except LeaseLost:

@@ -65,7 +65,7 @@ def poll_now(
     lease = state.take_lease(source_id, settings.crawl_poll_lease)
     if lease is None:
         raise HTTPException(409, f"source {source_id} is being polled; try again when it is done")
-    task_id = send(celery, TaskName.CRAWL_POLL_SOURCE, PollPayload(source_id=source_id, lease=lease))
+    task_id = send(celery, TaskName.CRAWL_POLL_SOURCE, PollPayload(source_id=source_id, lease=lease, force=True))
     return {"source_id": source_id, "task_id": task_id, "queued": True}
 
 

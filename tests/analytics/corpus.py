@@ -22,6 +22,7 @@ ZHEJIANG = "330000"
 RATE_ABOVE_100 = "640200"      # 石嘴山市 states 120 %
 ACCEPTED_GT_RECEIVED = "640300"  # 吴忠市 accepts more than it received
 OUTLIER = "640302"             # 利通区 states 250,000 applications
+FORMER = "330103"              # 下城区, merged into 拱墅区 in 2021
 SECTION_HEADINGS = [
     ("achievements", "一、2023年法治政府建设主要举措和成效"),
     ("problems", "二、存在的不足和原因"),
@@ -197,6 +198,10 @@ def build_corpus(planned: list[Planned]) -> list[Document]:
         report(ningxia, "2024-03-05", url="https://gov.example/unknown.html",
                issuer="某县人民政府", region=Region(province="宁夏回族自治区")),
     ]
+    # A division abolished since (下城区 merged in 2021), when the gazetteer keeps such ones.
+    former = g.by_code.get(FORMER)
+    if former is not None and getattr(former, "former", False):
+        docs.append(report(former, "2024-03-10", url=f"https://gov.example/{FORMER}/0.html"))
     return docs
 
 

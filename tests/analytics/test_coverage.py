@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from fazhi_shared.analytics.coverage import ScopeError, coverage
+from fazhi_shared.models import Document
 from fazhi_shared.search.base import SearchBackend
 
-from .corpus import NINGXIA, YEAR, Planned, earliest, expected_status
+from .corpus import FORMER, NINGXIA, YEAR, Planned, earliest, expected_status
 
 
 def _ningxia(planned: list[Planned]) -> dict[str, Planned]:
@@ -111,3 +112,13 @@ def test_unknown_scope_is_refused(engine: SearchBackend, province: str, city: st
                                   levels: tuple[str, ...]) -> None:
     with pytest.raises(ScopeError):
         coverage(engine, YEAR, province=province, city=city, levels=levels)
+
+
+def test_a_report_of_an_abolished_division_is_unplaced_not_counted(
+    engine: SearchBackend, corpus: list[Document]
+) -> None:
+    if not any(d.region.adcode == FORMER for d in corpus):
+        pytest.skip("this gazetteer keeps no abolished divisions (former=1)")
+    result = coverage(engine, YEAR, province="浙江")
+    assert FORMER not in {gv.adcode for gv in result.governments}
+    assert [r.url for r in result.unplaced] == [f"https://gov.example/{FORMER}/0.html"]

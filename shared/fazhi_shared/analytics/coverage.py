@@ -102,7 +102,8 @@ class Coverage(BaseModel):
     departments: list[DepartmentCoverage]
     departments_note: str = DEPARTMENTS_NOTE
     unplaced: list[ReportRef] = Field(
-        description="Government reports in scope whose region names no division of the gazetteer")
+        description="Government reports in scope whose region names no current division of "
+        "the gazetteer (none, or one abolished or renamed since)")
 
 
 def _find(g: Gazetteer, name: str, level: str, within: Place | None = None) -> Place:
@@ -208,7 +209,7 @@ def coverage(backend: SearchBackend, report_year: int, *, province: str | None =
         adcode = hit.region.adcode
         if adcode in in_scope:
             found.setdefault(adcode, []).append(_ref(hit))
-        elif adcode is None or adcode not in g.by_code:
+        elif adcode is None or adcode not in g.by_code or getattr(g.by_code[adcode], "former", False):
             unplaced.append(_ref(hit))
 
     governments = []

@@ -93,3 +93,22 @@ def test_selectors_and_field_paths_when_a_source_gives_them(
     found = list(discover(api.list_url(), crawl_settings, source=json_source))  # type: ignore[attr-defined]
     assert {(f["url"], f["date"]) for f in found} == {
         (api.url(i.path), i.date) for i in api.items if i.report}
+
+
+def test_json_pages_without_a_total_stop_at_the_first_empty_page() -> None:
+    import json
+
+    full = json.dumps({"result": {"rows": [
+        {"title": "某县2023年度法治政府建设工作报告", "url": "/a/1.html", "date": "2024-03-01"},
+        {"title": "某县召开工作会议", "url": "/a/2.html", "date": "2024-03-02"}]}}, ensure_ascii=False)
+    page = parse_list(full.encode(), "http://x.gov.cn/api?pageNo=3", "application/json",
+                      Source(id="x", list_urls=["http://x.gov.cn/api?pageNo=1"], kind="json"))
+    assert [link.url for link in page.links] == ["http://x.gov.cn/a/1.html"]
+    assert page.next_urls == ["http://x.gov.cn/api?pageNo=4"]
+    empty = parse_list(b'{"result": {"rows": []}, "code": 0}', "http://x.gov.cn/api?pageNo=4",
+                       "application/json", Source(id="x", list_urls=["http://x.gov.cn/api"], kind="json"))
+    assert empty.links == [] and empty.next_urls == []
+    # A 下一页 link to another site is not followed.
+    off_site = parse_list('<a href="http://other.example/index_1.html">下一页</a>'.encode(),
+                          "http://x.gov.cn/col/index.html")
+    assert off_site.next_urls == []

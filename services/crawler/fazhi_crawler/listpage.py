@@ -155,7 +155,10 @@ def _from_html(html: str, url: str, sel: Selectors, scripts: bool) -> ListPage:
                     page.next_urls.append(urljoin(base, f"{prefix}_{nxt}.{ext}"))
     page.next_urls.extend(_html_next(tree, base, url, sel))
     page.links = _unique(page.links)
-    page.next_urls = list(dict.fromkeys(u for u in page.next_urls if u != url))
+    # Pagination stays on the list's own site; report links may point anywhere.
+    host = urlsplit(url).netloc
+    page.next_urls = list(dict.fromkeys(
+        u for u in page.next_urls if u != url and urlsplit(u).netloc == host))
     return page
 
 
@@ -268,14 +271,18 @@ def _from_json(data: Any, url: str, sel: Selectors) -> ListPage:
     page = ListPage()
     items = _path(data, sel.items) if sel.items else None
     candidates = items if isinstance(items, list) else list(_dicts(data))
+    entries = 0  # items with a title and a link, reports or not: a page past the end has none
     for item in candidates:
         if not isinstance(item, dict):
             continue
         link = _json_item(item, url, sel)
-        if link and is_report_title(link.title, sel.title_pattern):
+        if link is None:
+            continue
+        entries += 1
+        if is_report_title(link.title, sel.title_pattern):
             page.links.append(link)
     page.links = _unique(page.links)
-    nxt = _json_next(data, url, sel, had_items=bool(candidates))
+    nxt = _json_next(data, url, sel, had_items=entries > 0)
     if nxt:
         page.next_urls.append(nxt)
     return page

@@ -50,6 +50,9 @@ def test_match_is_delivered_signed_with_the_document(alerts_env: AlertsEnv) -> N
     assert any("<em>行政复议</em>" in h for h in document["highlights"])
     attempt = delivery["attempts"][0]
     assert attempt["status_code"] == 200 and attempt["latency_ms"] >= 0 and attempt["error"] is None
+    # A finished delivery stays in the log for 30 days, then Redis drops it.
+    ttl = alerts_env.redis.ttl(f"fazhi:delivery:{delivery['id']}")
+    assert 29 * 86400 < ttl <= 30 * 86400
 
 
 def test_unchanged_reindex_and_near_duplicates_notify_nobody_again(alerts_env: AlertsEnv) -> None:

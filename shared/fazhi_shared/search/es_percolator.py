@@ -95,7 +95,7 @@ class PercolatorMatcher:
                                 "active": alert.active},
                 })
             stored = {hit["_id"] for hit in helpers.scan(
-                self.client, index=self.index, query={"query": {"match_all": {}}}, _source=False)}
+                self.client, index=self.index, query={"query": {"match_all": {}}, "_source": False})}
             actions += [{"_op_type": "delete", "_index": self.index, "_id": alert_id}
                         for alert_id in stored - set(alerts)]
             for ok, item in helpers.streaming_bulk(self.client, actions, raise_on_error=False,

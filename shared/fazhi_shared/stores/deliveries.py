@@ -28,6 +28,9 @@ INFLIGHT = KEY_PREFIX + "deliveries:inflight:"  # counter per receiving host
 DIGEST_ITEMS = KEY_PREFIX + "digest:items:"  # list per alert of pending matches (JSON)
 DIGEST_DUE = KEY_PREFIX + "digest:due"  # sorted set: alert id → epoch its digest is due
 
+# A finished delivery stays in the log this long (the alert's notified record, which keeps
+# it from being sent again, stays as long as the alert).
+RETENTION_SECONDS = 30 * 86_400
 State = Literal["pending", "succeeded", "failed", "cancelled"]
 TERMINAL = ("succeeded", "failed", "cancelled")
 
@@ -156,14 +159,18 @@ class DeliveryStore:
         return Delivery.model_validate_json(raw) if raw else None  # type: ignore[arg-type]
 
     def save(self, delivery: Delivery) -> None:
-        self.client.set(DELIVERY + delivery.id, delivery.model_dump_json())
+        expiry = RETENTION_SECONDS if delivery.state in TERMINAL else None
+        self.client.set(DELIVERY + delivery.id, delivery.model_dump_json(), ex=expiry)
 
     def list_for_alert(self, alert_id: str, limit: int = 50, offset: int = 0) -> tuple[int, list[Delivery]]:
         key = BY_ALERT + alert_id
         total = int(self.client.zcard(key))  # type: ignore[arg-type]
         ids: list[str] = self.client.zrevrange(key, offset, offset + limit - 1)  # type: ignore[assignment]
-        raws = self.client.mget([DELIVERY + i for i in ids]) if ids else []
-        return total, [Delivery.model_validate_json(r) for r in raws if r]  # type: ignore[union-attr]
+        raws: list[str | None] = self.client.mget([DELIVERY + i for i in ids]) if ids else []  # type: ignore[assignment]
+        expired = [i for i, raw in zip(ids, raws, strict=True) if raw is None]
+        if expired:
+            self.client.zrem(key, *expired)
+        return total - len(expired), [Delivery.model_validate_json(r) for r in raws if r]
 
     def forget_alert(self, alert_id: str) -> None:
         ids: list[str] = self.client.zrange(BY_ALERT + alert_id, 0, -1)  # type: ignore[assignment]

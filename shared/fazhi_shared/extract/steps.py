@@ -6,16 +6,8 @@ nothing when it does not apply. pipeline.py lists them in order.
 
 from __future__ import annotations
 
-from fazhi_shared.extract import (
-    citations as _citations,
-)
-from fazhi_shared.extract import (
-    dates,
-    dedup,
-    genre,
-    heading,
-    region,
-)
+from fazhi_shared.extract import citations as _citations
+from fazhi_shared.extract import dates, dedup, genre, heading, region
 from fazhi_shared.extract import indicators as _indicators
 from fazhi_shared.extract import timeliness as _timeliness
 from fazhi_shared.extract import title as _title

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from fazhi_crawler.discovery import discover
@@ -96,8 +102,6 @@ def test_selectors_and_field_paths_when_a_source_gives_them(
 
 
 def test_json_pages_without_a_total_stop_at_the_first_empty_page() -> None:
-    import json
-
     full = json.dumps({"result": {"rows": [
         {"title": "某县2023年度法治政府建设工作报告", "url": "/a/1.html", "date": "2024-03-01"},
         {"title": "某县召开工作会议", "url": "/a/2.html", "date": "2024-03-02"}]}}, ensure_ascii=False)
@@ -112,3 +116,19 @@ def test_json_pages_without_a_total_stop_at_the_first_empty_page() -> None:
     off_site = parse_list('<a href="http://other.example/index_1.html">下一页</a>'.encode(),
                           "http://x.gov.cn/col/index.html")
     assert off_site.next_urls == []
+
+
+def test_fazhi_discover_prints_one_json_object_per_report_link(
+    sites: dict[str, ListSite], web: LocalWeb, tmp_path: Path
+) -> None:
+    """The command itself, with no stack running (politeness then holds inside the process)."""
+    site = sites["gbk"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAZHI_")}
+    env.update({"FAZHI_DATA_DIR": str(tmp_path / "data"), "FAZHI_CRAWL_RATE_PER_HOST": "20"})
+    done = subprocess.run([sys.executable, "-m", "fazhi_cli.main", "discover", site.list_url(), "--json"],  # type: ignore[attr-defined]
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert {(d["url"], d["title"], d["date"]) for d in lines} == {
+        (site.url(i.path), i.title, i.date) for i in site.items if i.report}
+    assert len(lines) == len({d["url"] for d in lines})

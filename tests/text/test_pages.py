@@ -159,3 +159,17 @@ def test_big5_page_is_read_and_simplified() -> None:
     assert page.encoding == "big5hkscs"
     assert page.traditional_source
     assert page.text == "坚持以习近平法治思想为指导，推进法治政府建设。全年办理行政复议案件123件。"
+
+
+def test_info_table_with_spaced_labels_and_list_layout() -> None:
+    html = """<html><head><meta charset="utf-8"><meta name="PubDate" content="2022-03-30">
+    <meta name="ContentSource" content="县司法局"></head><body>
+    <ul class="xxgk"><li><b>索 引 号：</b>000014349/2022-00061</li><li><b>发文机关：</b>某县人民政府</li>
+    <li><b>成文日期：</b>2022年3月29日</li><li><b>发文字号：</b>某政发〔2022〕3号</li></ul>
+    <div id="zoom"><p>2021年，我县法治政府建设取得新进展。</p></div></body></html>"""
+    page = read_page(html.encode("utf-8"))
+    assert page.meta["索引号"] == "000014349/2022-00061"
+    assert page.meta["发布机构"] == "某县人民政府"
+    assert page.meta["成文日期"] == "2022-03-29"
+    assert page.meta["文号"] == "某政发〔2022〕3号"
+    assert page.text == "2021年，我县法治政府建设取得新进展。"

@@ -92,9 +92,11 @@ INFO_LABELS = {
     "组配分类": "组配分类",
     "有效性": "有效性",
 }
+# Labels are sometimes spaced out to align the table (索 引 号：).
 _INFO = re.compile(
-    r"(索引号|发布机构|发文机关|发布单位|发文单位|生成日期|成文日期|发布日期|发文字号|文号|主题分类|组配分类|有效性)"
-    r"\s*[:：]\s*"
+    "("
+    + "|".join(r"\s?".join(label) for label in sorted(INFO_LABELS, key=len, reverse=True))
+    + r")\s*[:：]\s*"
 )
 _CJK_PUNCT = re.compile(r"[，。；：、]")
 
@@ -104,7 +106,10 @@ _PUBLICATION_HINT = re.compile(r"[:：]|\d{4}")
 
 def _has_info_label(text: str) -> bool:
     # Substring tests: much faster than the alternation over a whole page.
-    return any(label in text for label in ("索引号", "发布机构", "发文机关", "文号", "生成日期", "成文日期"))
+    return any(
+        label in text
+        for label in ("索引号", "发布机构", "发文机关", "文号", "生成日期", "成文日期", "引 号", "文 号")
+    )
 
 
 def _meta(tree: LexborHTMLParser) -> dict[str, str]:
@@ -142,7 +147,7 @@ def info_table(lines: list[str]) -> dict[str, str]:
     for i, line in enumerate(lines):
         matches = list(_INFO.finditer(line))
         for j, m in enumerate(matches):
-            key = INFO_LABELS[m.group(1)]
+            key = INFO_LABELS[re.sub(r"\s", "", m.group(1))]
             if key in found:
                 continue
             end = matches[j + 1].start() if j + 1 < len(matches) else len(line)

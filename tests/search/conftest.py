@@ -40,7 +40,8 @@ def drop_engine(backend: SearchBackend) -> None:
     from fazhi_shared.search.es_backend import ElasticsearchBackend
 
     if isinstance(backend, ElasticsearchBackend):
-        backend.client.indices.delete(index=f"{backend.prefix}-documents-v*")
+        for name in backend.versions():  # wildcard deletes are refused by default
+            backend.client.indices.delete(index=name)
         backend.client.indices.delete_index_template(name=backend.alias)
     backend.close()
 

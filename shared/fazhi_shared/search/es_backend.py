@@ -117,7 +117,8 @@ class ElasticsearchBackend(SearchBackend):
     def delete(self, ids: list[str]) -> None:
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids)
         for _ok, item in helpers.streaming_bulk(self.client, actions, raise_on_error=False,
-                                                max_retries=BULK_RETRIES, refresh="wait_for"):
+                                                max_retries=BULK_RETRIES, refresh="wait_for",
+                                                ignore_status=(404,)):
             status = next(iter(item.values())).get("status")
             if status not in (200, 404):
                 raise RuntimeError(f"delete failed: {item}")

@@ -92,3 +92,29 @@ def test_api_refuses_loopback_webhook_without_the_setting(alerts_redis: str, tmp
         api.close()
     assert answer.status_code == 422
     assert "FAZHI_WEBHOOK_ALLOW_PRIVATE" in answer.json()["detail"]
+
+
+def test_concurrent_changes_to_an_alert_are_all_kept(alerts_env: AlertsEnv) -> None:
+    import threading
+
+    from fazhi_shared.stores.alerts import AlertStore
+
+    alert = alerts_env.create_alert(q="普法")
+    store = AlertStore(alerts_env.redis)
+
+    def fail_many() -> None:
+        for _ in range(40):
+            store.record_failure(alert["id"], max_failures=1000, error="HTTP 500")
+
+    workers = [threading.Thread(target=fail_many) for _ in range(3)]
+    for w in workers:
+        w.start()
+    renamed = alerts_env.api("PATCH", f"/v1/alerts/{alert['id']}", json={"name": "改名"})
+    for w in workers:
+        w.join()
+    assert renamed.status_code == 200
+    final = alerts_env.api("GET", f"/v1/alerts/{alert['id']}").json()
+    assert final["consecutive_failures"] == 120 and final["name"] == "改名"
+    alerts_env.api("DELETE", f"/v1/alerts/{alert['id']}")
+    assert store.record_failure(alert["id"], max_failures=1000, error="x") is None
+    assert store.get(alert["id"]) is None  # a change after deletion never brings it back

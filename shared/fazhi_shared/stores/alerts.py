@@ -16,6 +16,7 @@ import secrets
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -116,20 +117,51 @@ class AlertStore:
     def version(self) -> int:
         return int(self.client.get(VERSION) or 0)  # type: ignore[arg-type]
 
-    def update(self, alert: Alert, **changes: Any) -> Alert:
-        updated = alert.model_copy(update={**changes, "rev": alert.rev + 1, "updated_at": now_iso()})
-        self._save(updated)
-        return updated
+    def modify(self, alert_id: str, change: Callable[[Alert], dict[str, Any] | None]) -> Alert | None:
+        """Apply `change` (fields to set, or None for none) to the alert as stored now.
 
-    def rotate_secret(self, alert: Alert) -> tuple[Alert, str]:
+        Optimistic: the read and the write are one transaction, retried when another writer
+        (the API, another worker) changed the alerts in between, so no change is lost and a
+        deleted alert is never written back. Returns the alert, or None when it is gone.
+        """
+        with self.client.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(ALERTS)
+                    raw = pipe.hget(ALERTS, alert_id)
+                    if raw is None:
+                        pipe.unwatch()
+                        return None
+                    alert = Alert.model_validate_json(raw)
+                    changes = change(alert)
+                    if changes is None:
+                        pipe.unwatch()
+                        return alert
+                    updated = alert.model_copy(
+                        update={**changes, "rev": alert.rev + 1, "updated_at": now_iso()})
+                    pipe.multi()
+                    self._save(updated, pipe)
+                    pipe.execute()
+                    return updated
+                except redis.WatchError:
+                    continue
+
+    def update(self, alert: Alert, **changes: Any) -> Alert | None:
+        return self.modify(alert.id, lambda _current: changes)
+
+    def rotate_secret(self, alert: Alert) -> tuple[Alert | None, str]:
         secret = new_secret()
-        expires = time.time() + PREVIOUS_SECRET_TTL
-        kept = [
-            Secret(value=s.value, expires_at=s.expires_at or expires)
-            for s in alert.secrets
-            if s.expires_at is None or s.expires_at > time.time()
-        ]
-        return self.update(alert, secrets=[Secret(value=secret), *kept[:1]]), secret
+
+        def rotate(current: Alert) -> dict[str, Any]:
+            now = time.time()
+            kept = [
+                Secret(value=s.value, expires_at=s.expires_at or now + PREVIOUS_SECRET_TTL)
+                for s in current.secrets
+                if s.expires_at is None or s.expires_at > now
+            ]
+            return {"secrets": [Secret(value=secret), *kept[:1]]}
+
+        return self.modify(alert.id, rotate), secret
 
     def delete(self, alert: Alert) -> None:
         pipe = self.client.pipeline()
@@ -141,27 +173,24 @@ class AlertStore:
 
     def record_failure(self, alert_id: str, max_failures: int, error: str) -> Alert | None:
         """One more failed delivery in a row; disables the alert at `max_failures`."""
-        alert = self.get(alert_id)
-        if alert is None:
-            return None
-        failures = alert.consecutive_failures + 1
-        changes: dict[str, Any] = {"consecutive_failures": failures}
-        if failures >= max_failures and alert.active:
-            changes.update(
-                active=False,
-                disabled_reason=f"{failures} deliveries in a row failed; last error: {error}"[:500],
-            )
-        return self.update(alert, **changes)
+
+        def fail(alert: Alert) -> dict[str, Any]:
+            failures = alert.consecutive_failures + 1
+            changes: dict[str, Any] = {"consecutive_failures": failures}
+            if failures >= max_failures and alert.active:
+                changes.update(
+                    active=False,
+                    disabled_reason=f"{failures} deliveries in a row failed; last error: {error}"[:500],
+                )
+            return changes
+
+        return self.modify(alert_id, fail)
 
     def record_success(self, alert_id: str) -> None:
-        alert = self.get(alert_id)
-        if alert is not None and alert.consecutive_failures:
-            self.update(alert, consecutive_failures=0)
+        self.modify(alert_id, lambda a: {"consecutive_failures": 0} if a.consecutive_failures else None)
 
     def disable(self, alert_id: str, reason: str) -> None:
-        alert = self.get(alert_id)
-        if alert is not None and alert.active:
-            self.update(alert, active=False, disabled_reason=reason)
+        self.modify(alert_id, lambda a: {"active": False, "disabled_reason": reason} if a.active else None)
 
 
 class UnsafeWebhookUrl(ValueError):

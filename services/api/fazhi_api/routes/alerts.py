@@ -148,7 +148,10 @@ def update_alert(
         changes.pop("active", None)
     elif changes["active"]:
         changes.update(consecutive_failures=0, disabled_reason=None)
-    return store.update(alert, **changes).public()
+    updated = store.update(alert, **changes)
+    if updated is None:
+        raise HTTPException(404, f"no alert {alert_id}")
+    return updated.public()
 
 
 @router.delete("/alerts/{alert_id}", status_code=204, summary="Delete an alert and its log")
@@ -164,8 +167,10 @@ def delete_alert(alert_id: str, key: ApiKeyDep, redis: RedisDep) -> Response:
              summary="New signing secret (shown once; the old one still signs for 24 h)")
 def rotate_secret(alert_id: str, key: ApiKeyDep, redis: RedisDep) -> dict[str, Any]:
     store = AlertStore(redis)
-    alert, secret = store.rotate_secret(_own(store, alert_id, key))
-    return {**alert.public(), "secret": secret}
+    rotated, secret = store.rotate_secret(_own(store, alert_id, key))
+    if rotated is None:
+        raise HTTPException(404, f"no alert {alert_id}")
+    return {**rotated.public(), "secret": secret}
 
 
 @router.post("/alerts/{alert_id}/test", status_code=202, summary="Send a test event (one attempt)")

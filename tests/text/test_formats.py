@@ -155,3 +155,10 @@ def test_empty_body() -> None:
     page = read_page(b"<html><body><div id='zoom'></div></body></html>")
     assert page.status == "empty"
     assert read_page(b"").status == "empty"
+
+
+def test_file_title_unwrapped() -> None:
+    from fazhi_shared.text.page import _file_title
+
+    assert _file_title("Microsoft Word - 关于2022年度法治政府建设情况的报告.docx") == "关于2022年度法治政府建设情况的报告"
+    assert _file_title("  ") is None

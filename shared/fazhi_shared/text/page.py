@@ -43,6 +43,19 @@ def _iso_date(value: str) -> str:
     return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else value
 
 
+_FILE_TITLE_NOISE = re.compile(
+    r"^(?:Microsoft Word|Microsoft PowerPoint|WPS文字|WPS Office)\s*-\s*|\.(?:docx?|wps|pdf|rtf)$", re.I
+)
+
+
+def _file_title(title: str | None) -> str | None:
+    """A document property title without the "Microsoft Word - x.docx" wrapping."""
+    if not title:
+        return None
+    title = _FILE_TITLE_NOISE.sub("", title.strip()).strip()
+    return title or None
+
+
 def read_page(
     body: bytes, *, content_type: str | None = None, url: str | None = None
 ) -> PageContent:
@@ -75,7 +88,7 @@ def _read(body: bytes, content_type: str | None, url: str | None) -> PageContent
         raw = rejoin_wrapped(extracted.text) if fmt == "pdf" else extracted.text
         warnings.extend(extracted.warnings)
         status = extracted.status
-        html_title = extracted.meta.get("pdf_title") or extracted.meta.get("docx_title")
+        html_title = _file_title(extracted.meta.get("pdf_title") or extracted.meta.get("docx_title"))
         source = fmt
     else:
         raw, encoding, warnings = decode(body, content_type)

@@ -15,7 +15,7 @@ from fazhi_shared.stores.redis import redis_client
 from fazhi_shared.stores.sources import Source, SourceStore
 from tests.crawler.conftest import queued
 from tests.web.server import LocalWeb
-from tests.web.sites import ListSite
+from tests.web.sites import Item, ListSite
 
 
 def poll(settings: Settings, app: Celery, source: Source) -> dict[str, object]:
@@ -157,3 +157,23 @@ def test_a_site_with_only_last_modified_answers_304_too(
     new_url = gbk.publish("白河区审计局关于2024年度法治政府建设工作的报告")
     assert poll(crawl_settings, app, source)["new_documents"] == 1
     assert documents(crawl_settings)[new_url] == 1
+
+
+def test_a_report_still_failing_after_the_retries_is_fetched_by_a_later_poll(
+    sites: dict[str, ListSite], web: LocalWeb, crawl_settings: Settings, app: Celery
+) -> None:
+    flaky = sites["flaky"]
+    flaky.failures["busy"] = 0  # type: ignore[attr-defined]  # no 429 wait this time
+    source = Source(id="flaky", list_urls=[flaky.list_url()])  # type: ignore[attr-defined]
+    assert poll(crawl_settings, app, source)["last_poll_ok"]
+    path = "/news/202503/t20250330_flaky2.html"
+    with flaky.lock:
+        flaky.items.insert(0, Item(path, "安宁市民政局2024年度法治政府建设工作报告", "2025-03-30"))
+        flaky.failures["flaky"] = 1 + crawl_settings.crawl_retries  # type: ignore[attr-defined]
+        flaky.touch()
+    failed = poll(crawl_settings, app, source)
+    assert not failed["last_poll_ok"] and "HTTP 500" in str(failed["last_error"])
+    assert flaky.url(path) not in documents(crawl_settings)
+    recovered = poll(crawl_settings, app, source)  # the list page itself has not changed since
+    assert recovered["last_poll_ok"] and recovered["new_documents"] == 1
+    assert documents(crawl_settings)[flaky.url(path)] == 1

@@ -151,17 +151,24 @@ class Poller:
                 final_url = fetched.url
                 etag, modified = fetched.headers.get("etag"), fetched.headers.get("last-modified")
                 body_sha = fetched.sha256
-            new = self._reports(fetcher, page, final_url, deadline)
-            if new is None:
+            handled = self._reports(fetcher, page, final_url, deadline)
+            if handled is None:
                 return False
-            self.state.save_validators(url, etag=etag, last_modified=modified, sha256=body_sha)
+            new, all_handled = handled
+            if all_handled:
+                self.state.save_validators(url, etag=etag, last_modified=modified, sha256=body_sha)
+            else:
+                # A report to retry: forget the page's validators so the next poll reads it.
+                self.state.forget_validators(url)
             if self.complete_before and new == 0 and len(visited) > 1:
                 break
             queue.extend(u for u in page.next_urls if u not in visited)
         return True
 
-    def _reports(self, fetcher: Fetcher, page: ListPage, list_url: str, deadline: float) -> int | None:
-        new = 0
+    def _reports(self, fetcher: Fetcher, page: ListPage, list_url: str,
+                 deadline: float) -> tuple[int, bool] | None:
+        """(new reports, every link handled); None when the time budget ran out."""
+        new, all_handled = 0, True
         for link in page.links:
             if self.state.is_done(link.url):
                 continue
@@ -180,7 +187,8 @@ class Poller:
             except FetchError as exc:
                 self._error(link.url, exc, fatal=exc.transient)
                 if exc.transient:
-                    continue  # left not done: the next poll tries it again
+                    all_handled = False  # left not done: the next poll tries it again
+                    continue
                 # Failed for good (404, too big, redirect loop): marked done anyway, since
                 # retrying every poll would only hit the host again; the error stays visible.
                 self.state.mark_done(self.source.id, link.url)
@@ -188,7 +196,7 @@ class Poller:
             if self.state.mark_done(self.source.id, link.url):
                 new += 1
                 self.result.new_documents += 1
-        return new
+        return new, all_handled
 
     def _error(self, url: str, exc: Exception, *, fatal: bool) -> None:
         """Record an error; a fatal one (a list page unread, a report to retry) fails the poll."""

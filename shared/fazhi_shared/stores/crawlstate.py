@@ -37,6 +37,9 @@ class CrawlState:
         value = {"etag": etag or "", "last_modified": last_modified or "", "sha256": sha256}
         self.client.hset(_P + "validators", url, json.dumps(value))
 
+    def forget_validators(self, url: str) -> None:
+        self.client.hdel(_P + "validators", url)
+
     # -- reports per source ----------------------------------------------------------------
     def is_done(self, url: str) -> bool:
         """Fetched and handed to processing already (by any source: a report listed in two

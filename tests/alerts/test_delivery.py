@@ -225,3 +225,23 @@ def test_a_slow_receiver_gets_at_most_its_share_and_does_not_hold_up_others(aler
     done = _final(alerts_env, slow_alert["id"], count=9, timeout=40)
     assert {d["state"] for d in done} == {"succeeded"}
     assert alerts_env.receiver.most_in_flight[slow] <= 2  # FAZHI_WEBHOOK_HOST_CONCURRENCY
+
+
+def test_a_commit_whose_hand_off_was_lost_is_still_notified(alerts_env: AlertsEnv) -> None:
+    """The indexer committed, failed before sending alerts.match, and its retry found the
+    content already indexed: it reports changed=false, and the alert is still notified."""
+    from fazhi_shared.producer import send
+    from fazhi_shared.tasks import AlertsPayload, TaskName
+
+    alert = alerts_env.create_alert(q="法治督察")
+    doc = _doc(110, text="开展法治督察。")
+    alerts_env.backend.upsert([doc])  # the commit; its hand-off is lost
+    for _ in range(2):  # the retry, and once more: one notification
+        send(alerts_env.celery, TaskName.ALERTS_MATCH, AlertsPayload(
+            document_id=doc.id, content_sha256=doc.content_sha256, changed=False))
+    [delivery] = _final(alerts_env, alert["id"])
+    assert delivery["state"] == "succeeded"
+    marker = alerts_env.create_alert(q="法治督察 OR 普法")
+    alerts_env.index(_doc(111, text="普法宣传。"))
+    _final(alerts_env, marker["id"])  # the worker is past both hand-offs
+    assert len(alerts_env.receiver.received(alert["path"])) == 1

@@ -15,7 +15,7 @@ from fazhi_shared.producer import send
 from fazhi_shared.search import open_backend
 from fazhi_shared.search.base import SearchBackend
 from fazhi_shared.settings import Settings
-from fazhi_shared.stores.alerts import AlertStore
+from fazhi_shared.stores.alerts import AlertStore, matched_sha, record_matched
 from fazhi_shared.stores.deliveries import DeliveryStore
 from fazhi_shared.stores.redis import redis_client
 from fazhi_shared.tasks import AlertsPayload, DeliverPayload, TaskName
@@ -44,9 +44,12 @@ def _shared() -> tuple[Settings, SearchBackend, AlertStore, DeliveryStore, Batch
 @app.task(name=TaskName.ALERTS_MATCH.value, base=PipelineTask, bind=True)
 def match(self: PipelineTask, payload: dict[str, Any]) -> int:
     job = AlertsPayload.model_validate(payload)
-    if not job.changed:
-        return 0  # the same content was indexed before: its alerts were notified then
     settings, backend, _alerts, deliveries, matcher = _shared()
+    # `changed=false` means the index already held this content, not that it was matched:
+    # when the indexer committed, then failed before sending (a Redis blip) and retried, the
+    # retry reports false. So the content is skipped only once matching recorded it.
+    if not job.changed and matched_sha(deliveries.client, job.document_id) == job.content_sha256:
+        return 0
     doc = backend.get(job.document_id)
     if doc is None:
         log.info("document %s is gone; nothing to match", job.document_id)
@@ -56,6 +59,7 @@ def match(self: PipelineTask, payload: dict[str, Any]) -> int:
     for delivery_id, alert_id in to_send:
         send(self.app, TaskName.DELIVER_WEBHOOK,
              DeliverPayload(alert_id=alert_id, document_id=doc.id, delivery_id=delivery_id))
+    record_matched(deliveries.client, doc.id, doc.content_sha256)
     log.info("document %s matched %d alerts, %d deliveries", doc.id, len(matched), len(to_send))
     return len(to_send)
 

@@ -29,6 +29,7 @@ ALERTS = KEY_PREFIX + "alerts"  # hash id → Alert JSON
 OWNED = KEY_PREFIX + "alerts:owner:"  # set of ids per owner hash
 VERSION = KEY_PREFIX + "alerts:version"  # bumped on every change, so matchers reload
 NOTIFIED = KEY_PREFIX + "alerts:notified:"  # hash per alert: document id → content sha256
+MATCHED = KEY_PREFIX + "alerts:matched"  # hash: document id → content sha256 last matched
 # A rotated-out secret still signs for a day, so receivers can switch without losing events.
 PREVIOUS_SECRET_TTL = 86_400
 
@@ -239,6 +240,15 @@ def resolve_webhook_url(url: str, allow_private: bool) -> list[str]:
                     "link-local or metadata address (set FAZHI_WEBHOOK_ALLOW_PRIVATE=true to allow)"
                 )
     return addresses
+
+
+def matched_sha(client: redis.Redis, document_id: str) -> str | None:
+    """The content of `document_id` that went through matching last (None: never)."""
+    return client.hget(MATCHED, document_id)  # type: ignore[return-value]
+
+
+def record_matched(client: redis.Redis, document_id: str, content_sha256: str) -> None:
+    client.hset(MATCHED, document_id, content_sha256)
 
 
 def notified_sha(client: redis.Redis, alert_id: str, document_id: str) -> str | None:

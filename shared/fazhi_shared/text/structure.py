@@ -73,6 +73,15 @@ def _heading_text(line: str) -> str:
     return line[:MAX_HEADING]
 
 
+_CLAUSE = re.compile(r"^.+?(?:[。！？；：:]|$)")
+
+
+def _implicit_heading(line: str) -> str:
+    """An unmarked part's opening clause, up to its colon or full stop."""
+    m = _CLAUSE.match(line[: MAX_HEADING + 1])
+    return (m.group(0) if m else line)[:MAX_HEADING]
+
+
 def classify(heading: str) -> str | None:
     """The kind a heading names, or None when it does not say."""
     if _LEADERSHIP.search(heading):
@@ -135,7 +144,7 @@ def outline(text: str, doc_type: str | None = None) -> list[Section]:
         if found and (first in _HINT_FIRST or any(h in line[:160] for h in _HINT_WORDS)):
             kind = _implicit_kind(line)
             if kind is not None:
-                found.append((start, -1, _heading_text(line), kind))
+                found.append((start, -1, _implicit_heading(line), kind))
     top_rank = min((rank for _s, rank, _h, _k in found if rank >= 0), default=0)
     plan_doc = doc_type in ("work_plan", "implementation_plan") or (
         doc_type is None and _looks_like_plan(text)

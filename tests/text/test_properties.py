@@ -67,3 +67,34 @@ def test_segment_any_text(text: str) -> None:
     for token, start, end in segment.spans(text):
         assert text[start:end].lower() == token
     assert isinstance(segment.query_text(text), str)
+
+
+PUNCT = "，。：；（）“”《》、！？【】〔〕"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(PUNCT + "法治２０Ａａ　 \n一、（一）1.是"), max_size=200))
+def test_normalization_keeps_chinese_punctuation(text: str) -> None:
+    from fazhi_shared.text.normalize import normalize
+
+    out, _traditional = normalize(text)
+    for ch in PUNCT:
+        assert out.count(ch) == text.count(ch)
+    assert not any("\uff10" <= ch <= "\uff19" or ch == "\u3000" for ch in out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["一、总体情况", "（一）深化改革。内容。", "1.落实制度。", "一是加强领导。",
+                                 "二、存在的问题", "2021年，我们将继续推进。", "正文段落，内容。",
+                                 "虽然取得成绩，但仍存在不足：", "三、下一步工作打算"]), max_size=30))
+def test_outline_sections_nest(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    sections = outline(text)
+    for i, s in enumerate(sections):
+        assert text[s.start:s.end].startswith(s.heading)
+        # A deeper section that follows lies inside this one until a same-or-higher level.
+        for later in sections[i + 1:]:
+            if later.level <= s.level:
+                assert later.start >= s.end
+                break
+            assert later.end <= s.end

@@ -7,6 +7,7 @@ readers in any process notice a new commit or a new CURRENT on their next search
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import logging
@@ -350,10 +351,14 @@ class TantivyBackend(SearchBackend):
                 total = int(result.count or 0)  # type: ignore[attr-defined]
             found = result.hits
             exhausted = len(found) < limit
+            if after is not None:
+                # Hits scoring above the cursor came on earlier pages: skip them unread
+                # (bisect over the descending scores), so deep pages stay cheap in Python.
+                found = found[bisect.bisect_left(found, -after.after[0], key=lambda h: -h[0]):]
             keys = searcher.fast_field_values("id_key", [a for _, a in found])
             items = sorted(((float(s), int(k or 0), a) for (s, a), k in zip(found, keys, strict=True)),
                            key=lambda it: (-it[0], it[1]))
-            if not exhausted:
+            if not exhausted and found:
                 floor = found[-1][0]
                 items = [it for it in items if it[0] > floor]
             if after is not None:

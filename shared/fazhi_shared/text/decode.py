@@ -159,22 +159,21 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str, list
     return text, enc, warnings
 
 
+_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
+_CJK_OR_PUNCT = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
 def _plausible_chinese(text: str) -> bool:
     """True when most non-ASCII characters decoded are common CJK or CJK punctuation."""
-    sample = text[:20_000]
-    non_ascii = 0
-    cjk = 0
-    for ch in sample:
-        if ch > "\x7f":
-            non_ascii += 1
-            if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef":
-                cjk += 1
+    sample = text[:5000]
+    non_ascii = len(_NON_ASCII_CHAR.findall(sample))
+    cjk = len(_CJK_OR_PUNCT.findall(sample))
     if non_ascii == 0 or cjk / non_ascii <= 0.9:
         return False
     if cjk < 50:
         return True
     # Mojibake is CJK too, but it almost never contains the most frequent characters.
-    common = sum(1 for ch in sample if ch in _COMMON)
+    common = sum(map(_COMMON.__contains__, sample))
     return common / cjk > 0.04
 
 

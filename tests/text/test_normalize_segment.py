@@ -174,3 +174,11 @@ def test_undecodable_bytes_are_kept_with_a_warning() -> None:
 )
 def test_heading_kinds(heading: str, kind: str | None) -> None:
     assert classify(heading) == kind
+
+
+def test_undeclared_big5_is_not_mistaken_for_gb18030() -> None:
+    body = "堅持以習近平法治思想為指導，推進法治政府建設。全年辦理行政復議案件。".encode("big5") * 20
+    text, used, warnings = decode(body)
+    assert used == "big5hkscs"
+    assert text.startswith("堅持以習近平法治思想")
+    assert warnings == ["charset detected as big5hkscs"]

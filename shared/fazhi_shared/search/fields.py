@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import time
 from typing import Any
 
 from fazhi_shared.models import Document
-from fazhi_shared.text import segment
 from fazhi_shared.text.segment import sub_tokens, tokens
 
 # Text fields hold whitespace-joined tokens from our segmenter: engines split on spaces only.
@@ -59,29 +57,6 @@ def date_key(publish_date: str | None, doc_id: str) -> int:
     return (days << _ID_BITS) | ((1 << _ID_BITS) - 1 - id_key(doc_id))
 
 
-@functools.lru_cache(maxsize=200_000)
-def inner_words(token: str) -> tuple[str, ...]:
-    """Dictionary words inside a long token (行政执法 and 三项制度 inside 行政执法三项制度).
-    Search mode alone adds only 2- and 3-character words, so a query for 行政执法 would miss
-    a text where the segmenter kept the whole term."""
-    if len(token) < 3 or token.isascii():
-        return ()
-    words = segment._segmenter().cut_all(token)
-    return tuple(w for w in dict.fromkeys(words) if len(w) >= 2 and w != token)
-
-
-def sub_field(precise: list[str], extra: list[str]) -> str:
-    """The sub-word field: search-mode words (with their frequencies) plus every dictionary
-    word inside a token (once). Words that are precise tokens themselves are left out."""
-    unique = set(precise)
-    known = unique | set(extra)
-    # map() over the C-level cache: no Python loop over a document's ~1,000 distinct words.
-    inner: set[str] = set().union(*map(inner_words, unique))
-    kept = [w for w in extra if w not in unique]
-    kept.extend(sorted(inner - known))
-    return " ".join(kept)
-
-
 def _bool(value: bool | None) -> str | None:
     return None if value is None else ("true" if value else "false")
 
@@ -102,9 +77,11 @@ def index_fields(doc: Document, indexed_at: int | None = None) -> dict[str, Any]
     return {
         "id": doc.id,
         "text": " ".join(text_tokens),
-        "text_sub": sub_field(text_tokens, doc.sub_tokens if doc.tokens else sub_tokens(doc.text)),
+        # Sub-words already hold every dictionary word inside a longer token (行政执法 and
+        # 三项制度 inside 行政执法三项制度), so a word finds the terms it is part of.
+        "text_sub": " ".join(doc.sub_tokens if doc.tokens else sub_tokens(doc.text)),
         "title": " ".join(title_tokens),
-        "title_sub": sub_field(title_tokens, sub_tokens(title)),
+        "title_sub": " ".join(sub_tokens(title)),
         "issuer_text": " ".join(tokens(doc.issuer or "")),
         "province": doc.region.province,
         "city": doc.region.city,

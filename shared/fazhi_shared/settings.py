@@ -122,7 +122,7 @@ class Settings(BaseSettings):
         86400, description="Longest wait (seconds) before polling a failing source again."
     )
     crawl_poll_tick: float = Field(
-        5.0, description="How often beat looks for sources due for a poll, seconds."
+        1.0, description="How often beat looks for sources due for a poll, seconds."
     )
     crawl_poll_lease: int = Field(
         120, description="Seconds a poll holds its source without progress before another "

@@ -171,10 +171,12 @@ def latency(args: argparse.Namespace, work: Path, redis_url: str) -> dict[str, A
     celery = make_celery("bench", settings)
     docs = [as_stored(d) for d in Synth(seed=7).documents(args.docs)]
     log = (work / "alerts-worker.log").open("wb")
-    worker = subprocess.Popen(
+    queues = ["alerts", "deliver"] if args.split_queues else ["alerts,deliver"]
+    workers = [subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "fazhi_alerts.celery_app", "worker",
-         "-Q", "alerts,deliver", "-l", "WARNING", "--without-gossip", "--without-mingle",
-         "--without-heartbeat"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+         "-Q", q, "-n", f"{q.replace(',', '-')}@%h", "-l", "WARNING", "--without-gossip",
+         "--without-mingle", "--without-heartbeat"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True) for q in queues]
     committed: dict[str, float] = {}
     try:
         time.sleep(4)  # the worker's start-up (imports) is not what is measured
@@ -194,13 +196,16 @@ def latency(args: argparse.Namespace, work: Path, redis_url: str) -> dict[str, A
         while len(receiver.answered) - start_answers < expected and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=20)
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=20)
         receiver.close()
         backend.close()
     lat = [at - committed[doc_id] for doc_id, _, at in receiver.answered if doc_id in committed]
     return {
         "alerts": args.alerts, "documents": len(docs), "rate_per_s": args.rate,
+        "worker_processes": len(queues),
         "deliveries_expected": expected, "deliveries": len(lat), "bad_signatures": receiver.bad,
         "p50_s": round(statistics.median(lat), 3) if lat else None,
         "p95_s": round(percentile(lat, 95), 3) if lat else None,
@@ -250,6 +255,8 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=1000)
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--rate", type=float, default=5.0, help="documents committed per second")
+    parser.add_argument("--split-queues", action="store_true",
+                        help="one worker process per queue (alerts, deliver) instead of one for both")
     parser.add_argument("--hosts", type=int, default=50, help="receiving hosts (loopback addresses)")
     parser.add_argument("--throughput-alerts", type=int, default=10_000)
     parser.add_argument("--throughput-docs", type=int, default=200)

@@ -71,8 +71,7 @@ def _attempt(
         delivery.state = "cancelled"
         delivery.last_error = "alert deleted" if alert is None else f"alert disabled: {alert.disabled_reason or 'inactive'}"
         delivery.completed_at = _now_iso()
-        store.save(delivery)
-        store.unschedule(delivery.id)
+        store.save(delivery, unschedule=True)
         return "cancelled"
     host = (urlsplit(alert.webhook_url).hostname or "").lower()
     if not store.acquire_host(host, settings.webhook_host_concurrency, lease):
@@ -98,9 +97,8 @@ def _attempt(
         delivery.state = "succeeded"
         delivery.last_error = None
         delivery.completed_at = _now_iso()
-        store.save(delivery)
-        store.unschedule(delivery.id)
-        if counts:
+        store.save(delivery, unschedule=True)
+        if counts and alert.consecutive_failures:
             alerts.record_success(alert.id)
         return "succeeded"
     delivery.last_error = result.error
@@ -116,8 +114,7 @@ def _attempt(
             delay = result.retry_after
         delivery.retries_used += 1
         delivery.next_attempt_at = time.time() + delay
-        store.save(delivery)
-        store.schedule(delivery.id, delivery.next_attempt_at)
+        store.save(delivery, due_at=delivery.next_attempt_at)
         return f"retry in {delay:.1f} s ({result.error})"
     _fail(delivery, store)
     if counts:
@@ -131,5 +128,4 @@ def _fail(delivery: Delivery, store: DeliveryStore) -> None:
     delivery.state = "failed"
     delivery.completed_at = _now_iso()
     delivery.next_attempt_at = None
-    store.save(delivery)
-    store.unschedule(delivery.id)
+    store.save(delivery, unschedule=True)

@@ -6,11 +6,13 @@ import logging
 import threading
 from typing import Any
 
+import redis
+
 from fazhi_alerts.celery_app import app
 from fazhi_alerts.delivery import run_delivery
 from fazhi_alerts.matcher import BatchingMatcher, make_matcher
 from fazhi_alerts.notify import notify_document
-from fazhi_shared.celery_base import PipelineTask
+from fazhi_shared.celery_base import PipelineTask, TransientError
 from fazhi_shared.producer import send
 from fazhi_shared.search import open_backend
 from fazhi_shared.search.base import SearchBackend
@@ -41,7 +43,11 @@ def _shared() -> tuple[Settings, SearchBackend, AlertStore, DeliveryStore, Batch
         return s["settings"], s["backend"], s["alerts"], s["deliveries"], s["matcher"]
 
 
-@app.task(name=TaskName.ALERTS_MATCH.value, base=PipelineTask, bind=True)
+# Redis briefly away is worth retrying like any other transient failure.
+RETRY_ON = (*PipelineTask.autoretry_for, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+@app.task(name=TaskName.ALERTS_MATCH.value, base=PipelineTask, bind=True, autoretry_for=RETRY_ON)
 def match(self: PipelineTask, payload: dict[str, Any]) -> int:
     job = AlertsPayload.model_validate(payload)
     settings, backend, _alerts, deliveries, matcher = _shared()
@@ -50,7 +56,10 @@ def match(self: PipelineTask, payload: dict[str, Any]) -> int:
     # retry reports false. So the content is skipped only once matching recorded it.
     if not job.changed and matched_sha(deliveries.client, job.document_id) == job.content_sha256:
         return 0
-    doc = backend.get(job.document_id)
+    try:
+        doc = backend.get(job.document_id)
+    except Exception as exc:  # the search backend is unreachable or mid-switch: try later
+        raise TransientError(f"cannot read document {job.document_id}: {exc!r}") from exc
     if doc is None:
         log.info("document %s is gone; nothing to match", job.document_id)
         return 0
@@ -64,7 +73,7 @@ def match(self: PipelineTask, payload: dict[str, Any]) -> int:
     return len(to_send)
 
 
-@app.task(name=TaskName.DELIVER_WEBHOOK.value, base=PipelineTask, bind=True)
+@app.task(name=TaskName.DELIVER_WEBHOOK.value, base=PipelineTask, bind=True, autoretry_for=RETRY_ON)
 def deliver(self: PipelineTask, payload: dict[str, Any]) -> str:
     job = DeliverPayload.model_validate(payload)
     settings, _backend, alerts, deliveries, _matcher = _shared()

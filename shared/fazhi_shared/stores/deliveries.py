@@ -158,9 +158,16 @@ class DeliveryStore:
         raw = self.client.get(DELIVERY + delivery_id)
         return Delivery.model_validate_json(raw) if raw else None  # type: ignore[arg-type]
 
-    def save(self, delivery: Delivery) -> None:
+    def save(self, delivery: Delivery, unschedule: bool = False, due_at: float | None = None) -> None:
+        """Store the record; with it (one round trip), take it off the schedule or move it."""
         expiry = RETENTION_SECONDS if delivery.state in TERMINAL else None
-        self.client.set(DELIVERY + delivery.id, delivery.model_dump_json(), ex=expiry)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.set(DELIVERY + delivery.id, delivery.model_dump_json(), ex=expiry)
+        if unschedule:
+            pipe.zrem(DUE, delivery.id)
+        elif due_at is not None:
+            pipe.zadd(DUE, {delivery.id: due_at})
+        pipe.execute()
 
     def list_for_alert(self, alert_id: str, limit: int = 50, offset: int = 0) -> tuple[int, list[Delivery]]:
         key = BY_ALERT + alert_id

@@ -8,7 +8,7 @@ import signal
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -226,6 +226,79 @@ def search(
 
 
 analytics_commands.register(app)
+
+@app.command()
+def discover(
+    list_url: Annotated[str, typer.Argument(help="A list page (HTML, JSON API, JSONP or script)")],
+    as_json: Annotated[bool, typer.Option("--json", help="One {url, title, date} per line")] = False,
+    max_pages: Annotated[int | None, typer.Option(help="Pagination limit")] = None,
+) -> None:
+    """Find report links on a list page, following pagination, without fetching them."""
+    from fazhi_crawler.discovery import discover as run_discovery
+    from fazhi_crawler.fetcher import FetchError
+
+    settings = get_settings()
+    table = Table(title=list_url)
+    for col in ("date", "title", "url"):
+        table.add_column(col)
+    try:
+        for link in run_discovery(list_url, settings, max_pages=max_pages):
+            if as_json:
+                out.print(json.dumps(link, ensure_ascii=False), highlight=False, markup=False)
+            else:
+                table.add_row(link.get("date") or "", link.get("title") or "", link.get("url") or "")
+    except FetchError as exc:
+        console.print(f"[red]{exc}")
+        raise typer.Exit(1) from exc
+    if not as_json:
+        out.print(table)
+
+
+@app.command()
+def reprocess() -> None:
+    """Process every archived document again (no network), through the running stack."""
+    from fazhi_crawler.reprocess import reprocess_all
+
+    settings = get_settings()
+    count = reprocess_all(settings, make_celery("cli", settings))
+    out.print(f"queued {count} archived documents for processing")
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the index from the raw archive into a new version, then switch to it."""
+    from rich.progress import Progress
+
+    from fazhi_crawler.reprocess import archived_documents
+    from fazhi_shared.archive import RawArchive
+    from fazhi_shared.models import Document
+    from fazhi_shared.stores.fingerprints import FingerprintIndex
+    from fazhi_shared.stores.redis import redis_client
+
+    settings = get_settings()
+    archive = RawArchive(settings.archive_dir)
+    payloads = list(archived_documents(settings))
+    backend = open_backend(settings)
+    with Progress(console=console) as progress:
+        task = progress.add_task("processing the archive", total=len(payloads))
+
+        def documents() -> Iterator[Document]:
+            fingerprints = FingerprintIndex(redis_client(settings))
+            for payload in payloads:
+                progress.advance(task)
+                doc = process(
+                    archive.get(payload.content_sha256), url=payload.url,
+                    content_sha256=payload.content_sha256, fetched_at=payload.fetched_at,
+                    content_type=payload.content_type, source_id=payload.source_id,
+                    max_bytes=settings.max_body_bytes,
+                )
+                if doc.simhash and doc.status == "ok":  # as the worker does
+                    doc.duplicate_of = fingerprints.register(doc.id, doc.simhash)
+                yield doc
+
+        version = backend.rebuild(documents())
+    out.print(f"index rebuilt from {len(payloads)} archived documents: now {version}")
+
 
 if __name__ == "__main__":
     app()

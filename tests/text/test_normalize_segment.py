@@ -182,3 +182,16 @@ def test_undeclared_big5_is_not_mistaken_for_gb18030() -> None:
     assert used == "big5hkscs"
     assert text.startswith("堅持以習近平法治思想")
     assert warnings == ["charset detected as big5hkscs"]
+
+
+def test_subsection_words_about_shortcomings_inherit_their_part() -> None:
+    text = "\n".join([
+        "一、主要举措和成效",
+        "（一）补齐短板，提升基层执法能力。内容。",
+        "二、存在的不足和原因",
+        "（一）基层执法力量薄弱。内容。",
+        "（二）存在的主要问题。内容。",
+    ])
+    kinds = [(s.heading[:6], s.kind) for s in outline(text, doc_type="annual_report")]
+    assert kinds == [("一、主要举措", "achievements"), ("（一）补齐短", "achievements"),
+                     ("二、存在的不", "problems"), ("（一）基层执", "problems"), ("（二）存在的", "problems")]

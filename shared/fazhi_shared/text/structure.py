@@ -38,6 +38,7 @@ _LEADERSHIP = re.compile(
 _PROBLEMS = re.compile(
     r"(?:存在|面临|主要)的?(?:一些)?(?:问题|不足|困难)|不足|短板|差距|薄弱环节|^问题|问题(?:和|与|及)(?:原因|困难)"
 )
+_PROBLEMS_STRONG = re.compile(r"存在|面临|原因|^.{0,8}(?:问题|不足|差距)")
 _PLANS = re.compile(
     r"下一步|下一年|下步|今后|展望|努力方向|工作(?:安排|打算|计划|思路|重点|设想|要点|目标)"
     r"|(?:19|20)\d\d年.{0,20}(?:重点|安排|打算|计划|思路|要点|目标|任务)"
@@ -176,6 +177,9 @@ def outline(text: str, doc_type: str | None = None) -> list[Section]:
             kind = "plans"
         else:
             kind = implicit or classify(heading)
+            if kind == "problems" and parent is not None and not _PROBLEMS_STRONG.search(heading):
+                # 补齐短板 under a part on measures is a measure, not a shortcoming.
+                kind = None
             if kind is None:
                 if parent is not None:
                     kind = parent.kind

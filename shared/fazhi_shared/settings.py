@@ -72,7 +72,7 @@ class Settings(BaseSettings):
         65_536, description="Bytes of a webhook receiver's response body read at most."
     )
     alerts_poll_interval: float = Field(
-        1.0,
+        0.25,
         description="Seconds between the alerts worker's checks for due retries and digests.",
     )
     alerts_concurrency: int = Field(

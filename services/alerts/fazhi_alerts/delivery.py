@@ -28,7 +28,7 @@ from fazhi_shared.stores.deliveries import (
 
 log = logging.getLogger(__name__)
 EARLY_SLACK = 0.5
-HOST_BUSY_WAIT = 0.5
+HOST_BUSY_WAIT = 0.2
 
 
 def lease_seconds(settings: Settings) -> float:

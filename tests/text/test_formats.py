@@ -87,6 +87,22 @@ def test_pdf_wrapped_lines_are_rejoined() -> None:
     assert "一、主要举措和成效" in lines
 
 
+def test_pdf_running_headers_removed() -> None:
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for i, line in enumerate(REPORT[1:4]):
+        c.setFont("STSong-Light", 10)
+        c.drawString(50, 810, "某市人民政府文件")
+        c.setFont("STSong-Light", 12)
+        c.drawString(50, 700, line)
+        c.drawString(280, 40, f"- {i + 1} -")
+        c.showPage()
+    c.save()
+    page = read_page(buf.getvalue())
+    assert page.text.split("\n") == REPORT[1:4]
+
+
 def test_scanned_pdf_needs_ocr() -> None:
     page = read_page(_pdf(REPORT, text=False), content_type="application/pdf")
     assert page.format == "pdf"

@@ -103,6 +103,18 @@ def _zip_kind(body: bytes) -> str:
 _PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,4}\s*[-—－]?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$")
 
 
+def _running_lines(pages: list[str]) -> set[str]:
+    """Short lines printed on most pages (running headers and footers such as 某市人民政府文件)."""
+    if len(pages) < 3:
+        return set()
+    counts: dict[str, int] = {}
+    for page in pages:
+        for line in {ln.strip() for ln in page.split("\n")}:
+            if line and len(line) <= 40:
+                counts[line] = counts.get(line, 0) + 1
+    return {line for line, n in counts.items() if n > len(pages) / 2}
+
+
 def read_pdf(body: bytes) -> Extracted:
     """Text layer of a PDF; no text layer means the document needs OCR."""
     from pypdf import PdfReader
@@ -137,8 +149,12 @@ def read_pdf(body: bytes) -> Extracted:
         out.status = "unsupported"
         out.warnings.append(f"PDF unreadable: {type(exc).__name__}")
         return out
+    running = _running_lines(pages)
     lines = [
-        line for page in pages for line in page.split("\n") if not _PAGE_NUMBER.match(line)
+        line
+        for page in pages
+        for line in page.split("\n")
+        if not _PAGE_NUMBER.match(line) and line.strip() not in running
     ]
     out.text = "\n".join(lines)
     if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", out.text):

@@ -178,3 +178,15 @@ def test_file_title_unwrapped() -> None:
 
     assert _file_title("Microsoft Word - 关于2022年度法治政府建设情况的报告.docx") == "关于2022年度法治政府建设情况的报告"
     assert _file_title("  ") is None
+
+
+def test_related_links_after_the_article_are_dropped() -> None:
+    body = "\n".join([
+        "关于法治政府建设的报告",
+        "全年受理行政复议案件12件。",
+        "相关稿件",
+        "关于2020年度法治政府建设情况的报告",
+        "市司法局召开法治政府建设推进会",
+        "某县2021年度法治政府建设工作报告",
+    ]).encode("utf-8")
+    assert read_page(body).text == "关于法治政府建设的报告\n全年受理行政复议案件12件。"

@@ -86,6 +86,9 @@ def meta_from_line(line: str, meta: dict[str, str]) -> None:
 
 
 HEADER_ZONE = 12
+# Headers of the link lists sites print after the article.
+_LINK_LIST = re.compile(r"^(?:相关链接|相关文章|相关阅读|相关新闻|相关稿件|相关报道|相关推荐|热点新闻|推荐阅读)$")
+_SENTENCE_END = re.compile(r"[。；！？]$")
 
 
 def drop_noise_lines(text: str) -> tuple[str, dict[str, str]]:
@@ -97,12 +100,20 @@ def drop_noise_lines(text: str) -> tuple[str, dict[str, str]]:
     kept: list[str] = []
     meta: dict[str, str] = {}
     seen_header: set[str] = set()
+    in_link_list = False
     for line in text.split("\n"):
         stripped = line.strip(" \t|｜")
         if not stripped:
             continue
+        if in_link_list:
+            # Titles of related pages: short, no sentence end. A real paragraph ends the list.
+            if len(stripped) <= 60 and not _SENTENCE_END.search(stripped):
+                continue
+            in_link_list = False
         if is_noise(stripped):
             meta_from_line(stripped, meta)
+            if kept and _LINK_LIST.match(stripped):
+                in_link_list = True
             continue
         if len(kept) < HEADER_ZONE and len(stripped) <= 120:
             if stripped in seen_header:

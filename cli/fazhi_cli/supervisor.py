@@ -48,7 +48,7 @@ def worker_commands(settings: Settings) -> dict[str, list[str]]:
     beat_schedule = str(settings.run_dir / "celerybeat-schedule")
     return {
         "crawler": celery + ["-A", "fazhi_crawler.celery_app", *common, "-Q", "crawl",
-                             "-n", "crawl@%h", "--pool", "threads", "--concurrency", "8"],
+                             "-n", "crawl@%h", "--pool", "threads", "--concurrency", "32"],
         "worker": celery + ["-A", "fazhi_worker.celery_app", *common, "-Q", "process",
                             "-n", "process@%h", "--concurrency", str(settings.process_concurrency)],
         "indexer": celery + ["-A", "fazhi_indexer.celery_app", *common, "-Q", "index",

@@ -22,6 +22,8 @@ import hashlib
 import re
 from typing import Protocol
 
+import numpy as np
+
 BITS = 64
 SHINGLE = 5
 ANCHORS = "的是在和对了有为与及等中一不人年法政府建设工作行治依规制度推进全加强化"
@@ -29,26 +31,65 @@ _SAMPLE = re.compile(rf"(?=([{ANCHORS}].{{{SHINGLE - 1}}}))", re.S)
 MAX_DISTANCE = 10
 BANDS = 8
 _DROP = re.compile(r"[\s\d,，。、；;：:“”\"'‘’（）()《》!！?？\-—·.|｜【】\[\]]+")
-# For each bit position inside a byte, a table mapping a byte to 1 when that bit is set:
-# counting a bit over all shingle hashes then runs in C (bytes.translate + count).
-_BIT_TABLES = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]
+# The text as UTF-16 code units: a table says which units `_DROP` removes and which are
+# anchors, every anchored shingle becomes a 10-byte key, and the bit counts over all digests
+# are one numpy reduction. The blake2b digest of a shingle is what costs (one Python call
+# each), so digests are kept in a bounded cache: reports share much of their phrasing.
+_KEEP = np.array([_DROP.fullmatch(chr(c)) is None for c in range(0x10000)], dtype=bool)
+_ANCHOR = np.zeros(0x10000, dtype=bool)
+_ANCHOR[[ord(c) for c in ANCHORS]] = True
+_DIGESTS: dict[bytes, bytes] = {}
+CACHE_LIMIT = 100_000
 
 
 def simhash(text: str) -> int:
     """SimHash of `text` (digits, spaces and punctuation ignored; shingles counted once)."""
+    keys = _shingle_keys(text)
+    if keys is None:
+        return _simhash_general(text)
+    get = _DIGESTS.get
+    return _majority(b"".join([get(k) or _digest(k) for k in keys]), len(keys))
+
+
+def _shingle_keys(text: str) -> set[bytes] | None:
+    """The shingles as UTF-16-LE keys; None sends the text to the general path (characters
+    outside the BMP, lone surrogates, no anchored shingle)."""
+    try:
+        units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+    except UnicodeEncodeError:
+        return None
+    if units.size and units.max() >= 0xD800 and ((units >= 0xD800) & (units < 0xE000)).any():
+        return None
+    core = units[_KEEP[units]]
+    if core.size < SHINGLE:
+        return None
+    starts = np.flatnonzero(_ANCHOR[core[: core.size - SHINGLE + 1]])
+    if starts.size == 0:
+        return None
+    windows = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(core, SHINGLE)[starts])
+    keys: set[bytes] = set(windows.view(f"V{2 * SHINGLE}").ravel().tolist())
+    return keys
+
+
+def _digest(key: bytes) -> bytes:
+    if len(_DIGESTS) >= CACHE_LIMIT:
+        _DIGESTS.clear()
+    digest = _DIGESTS[key] = hashlib.blake2b(key.decode("utf-16-le").encode(), digest_size=8).digest()
+    return digest
+
+
+def _majority(digests: bytes, n: int) -> int:
+    """Bit i of the result is set when more than half of the n 64-bit digests have it set."""
+    rows = np.frombuffer(digests, dtype=np.uint8).reshape(n, 8)
+    ones = np.unpackbits(rows, axis=1, bitorder="little").sum(axis=0, dtype=np.int64)
+    return int.from_bytes(np.packbits(ones * 2 > n, bitorder="little").tobytes(), "little")
+
+
+def _simhash_general(text: str) -> int:
     core = _DROP.sub("", text)
     shingles = set(_SAMPLE.findall(core)) or {core[:SHINGLE] or "_"}
     blake = hashlib.blake2b
-    digests = b"".join([blake(s.encode(), digest_size=8).digest() for s in shingles])
-    n = len(shingles)
-    value = 0
-    for byte_index in range(8):
-        column = digests[byte_index::8]
-        for k in range(8):
-            ones = column.translate(_BIT_TABLES[k]).count(1)
-            if ones * 2 > n:
-                value |= 1 << (byte_index * 8 + k)
-    return value
+    return _majority(b"".join([blake(s.encode(), digest_size=8).digest() for s in shingles]), len(shingles))
 
 
 def to_hex(value: int) -> str:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+import ahocorasick_rs
+
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
 _UNIT = re.compile(r"(自治区|特别行政区|自治州|自治县|自治旗|地区|省|市|县|区|州|盟|旗)$")
 
@@ -45,10 +47,9 @@ class Gazetteer:
             for alias in self._aliases(place):
                 aliases.setdefault(alias, []).append(place)
         self.aliases = {a: tuple(ps) for a, ps in aliases.items()}
-        index: dict[str, list[str]] = {}  # by the first two characters (every alias has two)
-        for alias in self.aliases:
-            index.setdefault(alias[:2], []).append(alias)
-        self._index = {c: sorted(v, key=len, reverse=True) for c, v in index.items()}
+        # Every alias in one automaton: a text is scanned once whatever the number of names.
+        self._automaton = ahocorasick_rs.AhoCorasick(list(self.aliases))
+        self._chains: dict[str, tuple[Place, ...]] = {}
 
     def _aliases(self, place: Place) -> set[str]:
         name = place.name
@@ -79,36 +80,40 @@ class Gazetteer:
         return self.by_code.get(place.parent) if place.parent else None
 
     def ancestors(self, place: Place) -> list[Place]:
-        chain, cur = [], self.parent(place)
-        while cur is not None:
-            chain.append(cur)
-            cur = self.parent(cur)
-        return chain
+        return list(self.chain(place))
+
+    def chain(self, place: Place) -> tuple[Place, ...]:
+        """The ancestors of `place`, nearest first (computed once per division)."""
+        found = self._chains.get(place.adcode)
+        if found is None:
+            chain, cur = [], self.parent(place)
+            while cur is not None:
+                chain.append(cur)
+                cur = self.parent(cur)
+            found = self._chains[place.adcode] = tuple(chain)
+        return found
 
     def province_of(self, place: Place) -> Place:
-        return ([place, *self.ancestors(place)])[-1]
+        return ([place, *self.chain(place)])[-1]
 
     def mentions(self, text: str) -> list[Mention]:
         """Longest non-overlapping matches of every known name, left to right."""
+        longest: dict[int, int] = {}  # start → length of the longest name starting there
+        for _, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            if end - start > longest.get(start, 0):
+                longest[start] = end - start
         out: list[Mention] = []
-        i, n = 0, len(text)
-        index, aliases = self._index, self.aliases
-        while i < n:
-            cands = index.get(text[i : i + 2])
-            if cands:
-                for alias in cands:
-                    if text.startswith(alias, i) and (
-                        len(alias) > 2 or not self._inside_word(text, i, alias, out)
-                    ):
-                        out.append(Mention(i, i + len(alias), alias, aliases[alias]))
-                        i += len(alias)
-                        break
-                else:
-                    i += 1
-            else:
-                i += 1
+        aliases = self.aliases
+        i = 0
+        for start in sorted(longest):
+            if start < i:
+                continue
+            length = longest[start]
+            alias = text[start : start + length]
+            if length > 2 or not self._inside_word(text, start, alias, out):
+                out.append(Mention(start, start + length, alias, aliases[alias]))
+                i = start + length
         return out
-
 
     def _inside_word(self, text: str, i: int, alias: str, before: list[Mention]) -> bool:
         """A two-character county name (和县, 芒市) glued to the word before it is not one."""

@@ -58,21 +58,21 @@ def _context_scores(g: Gazetteer, text: str) -> dict[str, float]:
         share = 1.0 / len(m.places)
         for p in m.places:
             scores[p.adcode] = scores.get(p.adcode, 0.0) + share
-            for a in g.ancestors(p):
+            for a in g.chain(p):
                 scores[a.adcode] = scores.get(a.adcode, 0.0) + share * 0.5
     return scores
 
 
 def _best(g: Gazetteer, places: tuple[Place, ...], scores: dict[str, float]) -> Place:
     def score(p: Place) -> tuple[float, float, bool]:
-        context = sum(scores.get(a.adcode, 0.0) for a in g.ancestors(p))
+        context = sum(scores.get(a.adcode, 0.0) for a in g.chain(p))
         return (context, scores.get(p.adcode, 0.0), not p.former)
 
     return max(places, key=score)
 
 
 def _region(g: Gazetteer, place: Place) -> Region:
-    chain = [place, *g.ancestors(place)]
+    chain = [place, *g.chain(place)]
     by_level = {p.level: p for p in chain}
     prov = by_level.get("province")
     pref = by_level.get("prefecture")
@@ -102,7 +102,7 @@ def _place_in(g: Gazetteer, s: str, scores: dict[str, float]) -> tuple[Place | N
             break
         cands = m.places
         if chosen is not None:
-            under = tuple(p for p in cands if chosen in g.ancestors(p))
+            under = tuple(p for p in cands if chosen in g.chain(p))
             if not under:
                 break
             cands = under
@@ -117,7 +117,7 @@ def _dominant(g: Gazetteer, scores: dict[str, float], level: str, within: Place 
         p = g.by_code.get(code)
         if p is None or p.level != level:
             continue
-        if within is not None and within not in g.ancestors(p):
+        if within is not None and within not in g.chain(p):
             continue
         if sc > best_score:
             best, best_score = p, sc

@@ -6,7 +6,11 @@ import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
 
+import ahocorasick_rs
 import yaml
 
 from fazhi_shared.extract.numbers import CN_NUM, NUM, parse_number
@@ -32,6 +36,11 @@ class Catalog:
     rules: tuple[Rule, ...]
     domain_words: re.Pattern[str]
     domain_of: dict[str, str]
+    # Words one of which a rule's match must contain, found in a sentence in one pass: a rule
+    # none of whose words occur cannot match, so its pattern is not run.
+    needles: ahocorasick_rs.AhoCorasick
+    rules_of_needle: tuple[frozenset[int], ...]
+    always: frozenset[int]  # rules without such words
 
 
 _ABOUT = r"(?:近|约|达|逾|超过|合计|共计|共)?\s*"
@@ -54,7 +63,75 @@ def catalog() -> Catalog:
         for item in data["indicators"]
         for p in item["patterns"]
     )
-    return Catalog(rules, re.compile("|".join(map(re.escape, words))), domain_of)
+    by_needle: dict[str, set[int]] = {}
+    always = set()
+    for index, rule in enumerate(rules):
+        needed = required_words(rule.pattern)
+        if needed is None:
+            always.add(index)
+        for word in needed or ():
+            by_needle.setdefault(word, set()).add(index)
+    return Catalog(
+        rules, re.compile("|".join(map(re.escape, words))), domain_of,
+        ahocorasick_rs.AhoCorasick(list(by_needle)),
+        tuple(frozenset(v) for v in by_needle.values()), frozenset(always),
+    )
+
+
+_EXPANSION_LIMIT = 64
+
+
+def _expand_literal(items: list[tuple[Any, Any]]) -> list[str] | None:
+    """Every string a sequence of literals, literal sets and alternations of those can match;
+    None when the sequence holds anything else (repeats, classes, assertions)."""
+    out = [""]
+    for op, av in items:
+        alts: list[str] | None
+        if op is _c.LITERAL:
+            alts = [chr(av)]
+        elif op is _c.IN:
+            alts = [chr(a) for o, a in av] if all(o is _c.LITERAL for o, _ in av) else None
+        elif op is _c.SUBPATTERN:
+            alts = _expand_literal(list(av[-1]))
+        elif op is _c.BRANCH:
+            alts = []
+            for branch in av[1]:
+                e = _expand_literal(list(branch))
+                if e is None:
+                    return None
+                alts += e
+        else:
+            return None
+        if alts is None:
+            return None
+        out = [a + b for a in out for b in alts]
+        if len(out) > _EXPANSION_LIMIT:
+            return None
+    return out
+
+
+def required_words(pattern: re.Pattern[str]) -> list[str] | None:
+    """Words one of which every match of `pattern` contains (the run of literal items at the
+    top level whose shortest word is longest), or None when there is no such run."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    best: list[str] | None = None
+    run: list[tuple[Any, Any]] = []
+
+    def consider() -> None:
+        nonlocal best
+        words = _expand_literal(run) if run else None
+        if words and min(map(len, words)) > 0 and (best is None or min(map(len, words)) > min(map(len, best))):
+            best = words
+
+    for item in _parser.parse(pattern.pattern):
+        if _expand_literal([item]) is not None:
+            run.append(item)
+        else:
+            consider()
+            run = []
+    consider()
+    return best
 
 
 @dataclass(frozen=True)
@@ -115,7 +192,12 @@ def extract(text: str) -> list[Indicator]:
         if not _COUNTED.search(sentence):
             continue
         taken: list[tuple[int, int]] = []
-        for rule in cat.rules:
+        present = set(cat.always)
+        for needle, _, _ in cat.needles.find_matches_as_indexes(sentence, overlapping=True):
+            present |= cat.rules_of_needle[needle]
+        for index, rule in enumerate(cat.rules):
+            if index not in present:
+                continue
             for m in rule.pattern.finditer(sentence):
                 num_start = m.start("n") if m.groupdict().get("n") else m.start()
                 if any(s < m.end() and num_start < e for s, e in taken):

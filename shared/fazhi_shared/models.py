@@ -1,4 +1,4 @@
-"""The processed document (DESIGN.md §4): the names the API, the CLI and the index share."""
+"""The processed document: the field names the API, the CLI and the index share."""
 
 from __future__ import annotations
 

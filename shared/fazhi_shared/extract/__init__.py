@@ -1,1 +1,1 @@
-"""Extraction: the fields of DESIGN.md §4 from a normalized page, each with its evidence."""
+"""Extraction: the document fields (see models.Document) from a normalized page, with evidence."""

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from fazhi_shared.models import Document, Region
 from fazhi_shared.search.query import Node
 
-# Filters by their document field names (DESIGN.md §4); each may repeat (values OR'ed).
+# Filters by their document field names (models.Document); each may repeat (values OR'ed).
 KEYWORD_FILTERS = (
     "province", "city", "county", "adcode", "level", "issuer", "issuer_kind", "doc_type",
     "topics", "cited", "source_id", "has_indicator",

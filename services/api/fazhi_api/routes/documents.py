@@ -12,7 +12,7 @@ from fazhi_shared.search.base import SearchResponse
 router = APIRouter(prefix="/v1", tags=["documents"])
 
 
-@router.get("/documents/{doc_id}", summary="One document (DESIGN.md §4 fields)")
+@router.get("/documents/{doc_id}", summary="One document with every extracted field")
 def get_document(doc_id: str, backend: BackendDep) -> dict[str, Any]:
     doc = backend.get(doc_id)
     if doc is None:

@@ -33,6 +33,13 @@ def test_create_answers_the_secret_once_and_lists_only_own_alerts(alerts_env: Al
     assert alerts_env.api("GET", f"/v1/alerts/{mine['id']}").json()["name"] == "复议"
     assert alerts_env.client.get("/v1/alerts").status_code == 401
 
+    # Nor its deliveries.
+    delivery = alerts_env.api("POST", f"/v1/alerts/{mine['id']}/test").json()
+    assert alerts_env.api("GET", f"/v1/deliveries/{delivery['id']}").status_code == 200
+    for method, suffix in [("GET", ""), ("POST", "/redeliver")]:
+        answer = alerts_env.api(method, f"/v1/deliveries/{delivery['id']}{suffix}", key=OTHER_KEY)
+        assert answer.status_code == 404, (method, answer.text)
+
 
 def test_query_and_filters_are_validated_like_search(alerts_env: AlertsEnv) -> None:
     url = alerts_env.receiver.url("/hook/validation")

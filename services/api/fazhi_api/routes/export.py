@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from fazhi_api.deps import BackendDep
-from fazhi_api.routes.search import build_request
+from fazhi_api.routes.search import Collapse, FiltersDep, QueryText
 from fazhi_shared.analytics.export import (
     HIT_COLUMNS,
     MEDIA_TYPES,
@@ -20,47 +20,22 @@ from fazhi_shared.analytics.export import (
     json_array_chunks,
 )
 from fazhi_shared.analytics.scan import iter_hits
-from fazhi_shared.search.base import BOOL_FILTERS, KEYWORD_FILTERS, SearchRequest
+from fazhi_shared.search.base import SearchRequest
 from fazhi_shared.search.query import parse_query
 
 router = APIRouter(prefix="/v1", tags=["export"])
-StrList = Annotated[list[str], Query()]
 Format = Annotated[Literal["csv", "json"], Query(description="csv (UTF-8 with BOM) or json")]
 DataFormat = Annotated[Literal["json", "csv"], Query(
     description="json (default) or csv (UTF-8 with BOM), streamed as an attachment")]
 
 
 def search_filters(
-    q: Annotated[str, Query(max_length=1000, description="Query, as for /v1/search")] = "",
-    province: StrList = [],  # noqa: B006 - FastAPI copies defaults per request
-    city: StrList = [],  # noqa: B006
-    county: StrList = [],  # noqa: B006
-    adcode: StrList = [],  # noqa: B006
-    level: Annotated[list[str], Query(description="province, prefecture or county")] = [],  # noqa: B006
-    issuer: StrList = [],  # noqa: B006
-    issuer_kind: Annotated[list[str], Query(description="government or department")] = [],  # noqa: B006
-    doc_type: StrList = [],  # noqa: B006
-    topics: StrList = [],  # noqa: B006
-    cited: StrList = [],  # noqa: B006
-    source_id: StrList = [],  # noqa: B006
-    has_indicator: StrList = [],  # noqa: B006
-    is_report: Annotated[str, Query(description="true (default), false or any")] = "true",
-    on_time: Annotated[str | None, Query(description="true or false")] = None,
-    report_year: Annotated[str | None, Query(description="YYYY or YYYY..YYYY")] = None,
-    publish_date_from: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
-    publish_date_to: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
+    filters: FiltersDep,
+    q: QueryText = "",
     sort: Annotated[Literal["relevance", "date"], Query()] = "date",
-    collapse: Annotated[bool, Query(description="Hide near-duplicates behind their first copy")] = True,
+    collapse: Collapse = True,
 ) -> SearchRequest:
-    filters = {
-        "province": province, "city": city, "county": county, "adcode": adcode, "level": level,
-        "issuer": issuer, "issuer_kind": issuer_kind, "doc_type": doc_type, "topics": topics,
-        "cited": cited, "source_id": source_id, "has_indicator": has_indicator,
-        "is_report": [is_report], "on_time": [on_time] if on_time else [],
-    }
-    assert set(filters) == set(KEYWORD_FILTERS) | set(BOOL_FILTERS)
-    request = build_request(q, filters, report_year, publish_date_from, publish_date_to, sort,
-                            100, None, collapse=collapse)
+    request = filters.request(q, sort, 100, None, collapse=collapse)
     parse_query(request.q)  # a malformed query is a 400 before the stream starts
     return request
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 
 from fazhi_api.deps import BackendDep
 from fazhi_shared.search.base import (
@@ -78,14 +79,27 @@ def build_request(
 
 
 StrList = Annotated[list[str], Query()]
+QueryText = Annotated[str, Query(max_length=1000, description="Query; see docs/search.md "
+                                 "(words, \"phrases\", AND/OR/NOT, (), title:/issuer:/text:). "
+                                 "Empty: every document.")]
+Collapse = Annotated[bool, Query(description="Hide near-duplicates behind their first copy")]
 
 
-@router.get("/search", response_model=SearchResponse, summary="Search documents")
-def search(
-    backend: BackendDep,
-    q: Annotated[str, Query(max_length=1000, description="Query; see docs/search.md "
-                            "(words, \"phrases\", AND/OR/NOT, (), title:/issuer:/text:). "
-                            "Empty: every document.")] = "",
+@dataclass
+class FilterParams:
+    """The filters of /v1/search, parsed once for every endpoint that takes them."""
+
+    filters: dict[str, list[str]]
+    report_year: str | None
+    publish_date_from: str | None
+    publish_date_to: str | None
+
+    def request(self, q: str, sort: str, size: int, cursor: str | None, **options: Any) -> SearchRequest:
+        return build_request(q, self.filters, self.report_year, self.publish_date_from,
+                             self.publish_date_to, sort, size, cursor, **options)
+
+
+def filter_params(
     province: StrList = [],  # noqa: B006 - FastAPI copies defaults per request
     city: StrList = [],  # noqa: B006
     county: StrList = [],  # noqa: B006
@@ -103,6 +117,25 @@ def search(
     report_year: Annotated[str | None, Query(description="YYYY or YYYY..YYYY (open ends: 2019..)")] = None,
     publish_date_from: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
     publish_date_to: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
+) -> FilterParams:
+    filters = {
+        "province": province, "city": city, "county": county, "adcode": adcode, "level": level,
+        "issuer": issuer, "issuer_kind": issuer_kind, "doc_type": doc_type, "topics": topics,
+        "cited": cited, "source_id": source_id, "has_indicator": has_indicator,
+        "is_report": [is_report], "on_time": [on_time] if on_time else [],
+    }
+    assert set(filters) == set(KEYWORD_FILTERS) | set(BOOL_FILTERS)
+    return FilterParams(filters, report_year, publish_date_from, publish_date_to)
+
+
+FiltersDep = Annotated[FilterParams, Depends(filter_params)]
+
+
+@router.get("/search", response_model=SearchResponse, summary="Search documents")
+def search(
+    backend: BackendDep,
+    filters: FiltersDep,
+    q: QueryText = "",
     sort: Annotated[Literal["relevance", "date"], Query(
         description="relevance (BM25, title and issuer boosted) or date (newest first); "
         "an empty query is always in date order")] = "relevance",
@@ -113,18 +146,10 @@ def search(
     facet_size: Annotated[int, Query(ge=1, le=500, description="Values per facet (top N)")] = 20,
     stats: Annotated[list[str], Query(description="Indicator names: min/avg/max/sum over the "
                                       "matching documents")] = [],  # noqa: B006
-    collapse: Annotated[bool, Query(description="Hide near-duplicates behind their first copy")] = True,
+    collapse: Collapse = True,
 ) -> SearchResponse:
-    filters = {
-        "province": province, "city": city, "county": county, "adcode": adcode, "level": level,
-        "issuer": issuer, "issuer_kind": issuer_kind, "doc_type": doc_type, "topics": topics,
-        "cited": cited, "source_id": source_id, "has_indicator": has_indicator,
-        "is_report": [is_report], "on_time": [on_time] if on_time else [],
-    }
-    assert set(filters) == set(KEYWORD_FILTERS) | set(BOOL_FILTERS)
-    request = build_request(
-        q, filters, report_year, publish_date_from, publish_date_to, sort, size, cursor,
-        facets=parse_facets(facets), facet_size=facet_size,
+    request = filters.request(
+        q, sort, size, cursor, facets=parse_facets(facets), facet_size=facet_size,
         stats=tuple(dict.fromkeys(s for v in stats for s in v.split(",") if s)), collapse=collapse,
     )
     return backend.search(request)

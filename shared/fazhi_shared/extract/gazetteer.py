@@ -48,7 +48,9 @@ class Gazetteer:
                 aliases.setdefault(alias, []).append(place)
         self.aliases = {a: tuple(ps) for a, ps in aliases.items()}
         # Every alias in one automaton: a text is scanned once whatever the number of names.
-        self._automaton = ahocorasick_rs.AhoCorasick(list(self.aliases))
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            list(self.aliases), implementation=ahocorasick_rs.Implementation.DFA
+        )
         self._chains: dict[str, tuple[Place, ...]] = {}
 
     def _aliases(self, place: Place) -> set[str]:

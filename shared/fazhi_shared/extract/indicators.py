@@ -73,7 +73,7 @@ def catalog() -> Catalog:
             by_needle.setdefault(word, set()).add(index)
     return Catalog(
         rules, re.compile("|".join(map(re.escape, words))), domain_of,
-        ahocorasick_rs.AhoCorasick(list(by_needle)),
+        ahocorasick_rs.AhoCorasick(list(by_needle), implementation=ahocorasick_rs.Implementation.DFA),
         tuple(frozenset(v) for v in by_needle.values()), frozenset(always),
     )
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from importlib import resources
 
+import ahocorasick_rs
 import yaml
 
 
@@ -14,8 +14,9 @@ import yaml
 class Taxonomy:
     labels: tuple[str, ...]
     min_hits: tuple[int, ...]
-    pattern: re.Pattern[str]  # every keyword of every topic, longest first
-    topics_of: dict[str, tuple[int, ...]]  # keyword → the topics it counts for
+    # Every keyword of every topic in one automaton, matched leftmost-longest without overlaps.
+    keywords: ahocorasick_rs.AhoCorasick
+    topics_of: tuple[tuple[int, ...], ...]  # keyword index → the topics it counts for
 
 
 @functools.cache
@@ -26,12 +27,15 @@ def _taxonomy() -> Taxonomy:
     for index, topic in enumerate(data["topics"]):
         for word in topic["keywords"]:
             topics_of.setdefault(word, []).append(index)
-    words = sorted(topics_of, key=len, reverse=True)
+    words = list(topics_of)
     return Taxonomy(
         labels=tuple(t["label"] for t in data["topics"]),
         min_hits=tuple(int(t.get("min_hits", 3)) for t in data["topics"]),
-        pattern=re.compile("|".join(map(re.escape, words))),
-        topics_of={w: tuple(ts) for w, ts in topics_of.items()},
+        keywords=ahocorasick_rs.AhoCorasick(
+            words, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        ),
+        topics_of=tuple(tuple(topics_of[w]) for w in words),
     )
 
 
@@ -43,7 +47,7 @@ def assign(title: str | None, text: str) -> list[str]:
     tax = _taxonomy()
     body = (title or "") + "\n" + text
     hits = [0] * len(tax.labels)
-    for word in tax.pattern.findall(body):
+    for word, _, _ in tax.keywords.find_matches_as_indexes(body):
         for index in tax.topics_of[word]:
             hits[index] += 1
     # Long reports touch every theme in passing: the bar rises by one hit per 5,000 characters.

@@ -4,7 +4,6 @@ Elasticsearch when FAZHI_TEST_ES_URL points at a cluster (otherwise those params
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,11 +11,11 @@ import pytest
 
 from fazhi_shared.models import Document
 from fazhi_shared.search.base import SearchBackend
-from fazhi_shared.search.tantivy_backend import TantivyBackend
+from tests.engines import ENGINES, drop_engine
+from tests.engines import open_engine as open_shared_engine
 
 from .corpus import build_corpus
 
-ENGINES = ["tantivy", pytest.param("elasticsearch", marks=pytest.mark.es)]
 ES_SKIP = "FAZHI_TEST_ES_URL not set: Elasticsearch contract not run"
 
 
@@ -26,24 +25,7 @@ def corpus() -> list[Document]:
 
 
 def open_engine(name: str, path: Path) -> SearchBackend:
-    if name == "tantivy":
-        return TantivyBackend(path)
-    url = os.environ.get("FAZHI_TEST_ES_URL")
-    if not url:
-        pytest.skip(ES_SKIP)
-    from fazhi_shared.search.es_backend import ElasticsearchBackend
-
-    return ElasticsearchBackend(url, prefix=f"fazhitest-{uuid.uuid4().hex[:10]}")
-
-
-def drop_engine(backend: SearchBackend) -> None:
-    from fazhi_shared.search.es_backend import ElasticsearchBackend
-
-    if isinstance(backend, ElasticsearchBackend):
-        for name in backend.versions():  # wildcard deletes are refused by default
-            backend.client.indices.delete(index=name)
-        backend.client.indices.delete_index_template(name=backend.alias)
-    backend.close()
+    return open_shared_engine(name, path, ES_SKIP)
 
 
 @pytest.fixture(scope="session", params=ENGINES)

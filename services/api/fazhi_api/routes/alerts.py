@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from fazhi_api.deps import ApiKeyDep, CeleryDep, RedisDep, SettingsDep
+from fazhi_api.routes.alert_schemas import AlertOut, AlertWithSecret, DeliveryOut, DeliveryPage
 from fazhi_api.routes.search import build_request
 from fazhi_shared.producer import send
 from fazhi_shared.search.base import BOOL_FILTERS, KEYWORD_FILTERS
@@ -107,7 +108,7 @@ def _own(store: AlertStore, alert_id: str, key: str) -> Alert:
     return alert
 
 
-@router.post("/alerts", status_code=201, summary="Save a search that calls a webhook")
+@router.post("/alerts", status_code=201, response_model=AlertWithSecret, summary="Save a search that calls a webhook")
 def create_alert(body: AlertIn, key: ApiKeyDep, redis: RedisDep, settings: SettingsDep) -> dict[str, Any]:
     request = search_request(body.q, body.filters)
     _check_url(body.webhook_url, settings.webhook_allow_private)
@@ -117,17 +118,17 @@ def create_alert(body: AlertIn, key: ApiKeyDep, redis: RedisDep, settings: Setti
     return {**alert.public(), "secret": secret}
 
 
-@router.get("/alerts", summary="The alerts of this API key")
+@router.get("/alerts", response_model=list[AlertOut], summary="The alerts of this API key")
 def list_alerts(key: ApiKeyDep, redis: RedisDep) -> list[dict[str, Any]]:
     return [a.public() for a in AlertStore(redis).list_owned(owner_of(key))]
 
 
-@router.get("/alerts/{alert_id}", summary="One alert")
+@router.get("/alerts/{alert_id}", response_model=AlertOut, summary="One alert")
 def get_alert(alert_id: str, key: ApiKeyDep, redis: RedisDep) -> dict[str, Any]:
     return _own(AlertStore(redis), alert_id, key).public()
 
 
-@router.patch("/alerts/{alert_id}", summary="Change an alert (re-activating clears its failures)")
+@router.patch("/alerts/{alert_id}", response_model=AlertOut, summary="Change an alert (re-activating clears its failures)")
 def update_alert(
     alert_id: str, body: AlertPatch, key: ApiKeyDep, redis: RedisDep, settings: SettingsDep
 ) -> dict[str, Any]:
@@ -163,7 +164,7 @@ def delete_alert(alert_id: str, key: ApiKeyDep, redis: RedisDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/alerts/{alert_id}/rotate-secret",
+@router.post("/alerts/{alert_id}/rotate-secret", response_model=AlertWithSecret,
              summary="New signing secret (shown once; the old one still signs for 24 h)")
 def rotate_secret(alert_id: str, key: ApiKeyDep, redis: RedisDep) -> dict[str, Any]:
     store = AlertStore(redis)
@@ -173,7 +174,7 @@ def rotate_secret(alert_id: str, key: ApiKeyDep, redis: RedisDep) -> dict[str, A
     return {**rotated.public(), "secret": secret}
 
 
-@router.post("/alerts/{alert_id}/test", status_code=202, summary="Send a test event (one attempt)")
+@router.post("/alerts/{alert_id}/test", status_code=202, response_model=DeliveryOut, summary="Send a test event (one attempt)")
 def test_alert(alert_id: str, key: ApiKeyDep, redis: RedisDep, celery: CeleryDep,
                settings: SettingsDep) -> dict[str, Any]:
     alert = _own(AlertStore(redis), alert_id, key)
@@ -187,7 +188,7 @@ def test_alert(alert_id: str, key: ApiKeyDep, redis: RedisDep, celery: CeleryDep
     return delivery.public()
 
 
-@router.get("/alerts/{alert_id}/deliveries", summary="The alert's delivery log, newest first")
+@router.get("/alerts/{alert_id}/deliveries", response_model=DeliveryPage, summary="The alert's delivery log, newest first")
 def list_deliveries(
     alert_id: str, key: ApiKeyDep, redis: RedisDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0,

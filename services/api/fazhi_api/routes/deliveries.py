@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from fazhi_api.deps import ApiKeyDep, CeleryDep, RedisDep, SettingsDep
+from fazhi_api.routes.alert_schemas import DeliveryOut
 from fazhi_shared.producer import send
 from fazhi_shared.stores.alerts import AlertStore, owner_of
 from fazhi_shared.stores.deliveries import TEST_EVENT, Delivery, DeliveryStore, delivery_lease
@@ -22,12 +23,12 @@ def _own(store: DeliveryStore, redis: Any, delivery_id: str, key: str) -> Delive
     return delivery
 
 
-@router.get("/deliveries/{delivery_id}", summary="One delivery with every attempt")
+@router.get("/deliveries/{delivery_id}", response_model=DeliveryOut, summary="One delivery with every attempt")
 def get_delivery(delivery_id: str, key: ApiKeyDep, redis: RedisDep) -> dict[str, Any]:
     return _own(DeliveryStore(redis), redis, delivery_id, key).public()
 
 
-@router.post("/deliveries/{delivery_id}/redeliver", status_code=202,
+@router.post("/deliveries/{delivery_id}/redeliver", status_code=202, response_model=DeliveryOut,
              summary="Send a delivery again, with the same webhook-id")
 def redeliver(
     delivery_id: str, key: ApiKeyDep, redis: RedisDep, celery: CeleryDep, settings: SettingsDep

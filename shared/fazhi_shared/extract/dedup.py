@@ -24,6 +24,8 @@ from typing import Protocol
 
 import numpy as np
 
+from fazhi_shared.extract.shingles import ShingleDigests
+
 BITS = 64
 SHINGLE = 5
 ANCHORS = "的是在和对了有为与及等中一不人年法政府建设工作行治依规制度推进全加强化"
@@ -31,51 +33,17 @@ _SAMPLE = re.compile(rf"(?=([{ANCHORS}].{{{SHINGLE - 1}}}))", re.S)
 MAX_DISTANCE = 10
 BANDS = 8
 _DROP = re.compile(r"[\s\d,，。、；;：:“”\"'‘’（）()《》!！?？\-—·.|｜【】\[\]]+")
-# The text as UTF-16 code units: a table says which units `_DROP` removes and which are
-# anchors, every anchored shingle becomes a 10-byte key, and the bit counts over all digests
-# are one numpy reduction. The blake2b digest of a shingle is what costs (one Python call
-# each), so digests are kept in a bounded cache: reports share much of their phrasing.
+# Which UTF-16 code units `_DROP` keeps, for the array path (extract/shingles.py).
 _KEEP = np.array([_DROP.fullmatch(chr(c)) is None for c in range(0x10000)], dtype=bool)
-_ANCHOR = np.zeros(0x10000, dtype=bool)
-_ANCHOR[[ord(c) for c in ANCHORS]] = True
-_DIGESTS: dict[bytes, bytes] = {}
-CACHE_LIMIT = 100_000
+_SHINGLES = ShingleDigests(ANCHORS, _KEEP, SHINGLE)
 
 
 def simhash(text: str) -> int:
     """SimHash of `text` (digits, spaces and punctuation ignored; shingles counted once)."""
-    keys = _shingle_keys(text)
-    if keys is None:
+    digests = _SHINGLES.digests(text)
+    if digests is None:
         return _simhash_general(text)
-    get = _DIGESTS.get
-    return _majority(b"".join([get(k) or _digest(k) for k in keys]), len(keys))
-
-
-def _shingle_keys(text: str) -> set[bytes] | None:
-    """The shingles as UTF-16-LE keys; None sends the text to the general path (characters
-    outside the BMP, lone surrogates, no anchored shingle)."""
-    try:
-        units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
-    except UnicodeEncodeError:
-        return None
-    if units.size and units.max() >= 0xD800 and ((units >= 0xD800) & (units < 0xE000)).any():
-        return None
-    core = units[_KEEP[units]]
-    if core.size < SHINGLE:
-        return None
-    starts = np.flatnonzero(_ANCHOR[core[: core.size - SHINGLE + 1]])
-    if starts.size == 0:
-        return None
-    windows = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(core, SHINGLE)[starts])
-    keys: set[bytes] = set(windows.view(f"V{2 * SHINGLE}").ravel().tolist())
-    return keys
-
-
-def _digest(key: bytes) -> bytes:
-    if len(_DIGESTS) >= CACHE_LIMIT:
-        _DIGESTS.clear()
-    digest = _DIGESTS[key] = hashlib.blake2b(key.decode("utf-16-le").encode(), digest_size=8).digest()
-    return digest
+    return _majority(digests.astype("<u8", copy=False).tobytes(), digests.size)
 
 
 def _majority(digests: bytes, n: int) -> int:

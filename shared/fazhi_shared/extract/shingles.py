@@ -1,0 +1,144 @@
+"""The blake2b digests of a text's anchored shingles, for the SimHash (extract/dedup.py).
+
+A digest costs a Python call, and a report has about a thousand distinct shingles, most of
+them shared with other reports (their phrasing and boilerplate). So every shingle becomes a
+64-bit integer key with numpy (an anchor's index and four character ids of 14 bits), and the
+digests already computed are found with one binary search over a sorted array; only the
+shingles never seen are hashed in Python. The values are exactly those of hashing each
+shingle's UTF-8 text.
+
+The cache is bounded: past CACHE_LIMIT digests, or once 16,383 distinct characters have ids,
+everything is dropped and starts again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import numpy.typing as npt
+
+U64 = npt.NDArray[np.uint64]
+CACHE_LIMIT = 1_000_000
+_PENDING_LIMIT = 8192
+_ID_BITS = 14
+_MAX_ID = (1 << _ID_BITS) - 1
+_SHIFTS = np.array([3 * _ID_BITS, 2 * _ID_BITS, _ID_BITS, 0], dtype=np.uint64)
+
+
+class ShingleDigests:
+    def __init__(self, anchors: str, keep: npt.NDArray[np.bool_], size: int) -> None:
+        if len(anchors) >= 64 or size != 5:
+            raise ValueError("keys hold 6 bits of anchor and four 14-bit character ids")
+        self.size = size
+        self.keep = keep
+        self.anchor_index = np.zeros(0x10000, dtype=np.uint64)
+        self.anchor_index[[ord(c) for c in anchors]] = np.arange(1, len(anchors) + 1, dtype=np.uint64)
+        self.anchor_char = np.array([0] + [ord(c) for c in anchors], dtype=np.uint16)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.char_id = np.zeros(0x10000, dtype=np.uint64)
+        self.id_char = np.zeros(_MAX_ID + 1, dtype=np.uint16)
+        self.next_id = 1
+        self.keys: U64 = np.empty(0, dtype=np.uint64)  # sorted
+        self.values: U64 = np.empty(0, dtype=np.uint64)
+        self.pending: dict[int, int] = {}
+
+    def digests(self, text: str) -> U64 | None:
+        """The digests of the distinct shingles of `text`, as little-endian 64-bit integers;
+        None when the text needs the general path (characters outside the BMP, lone
+        surrogates, no anchored shingle, too many distinct characters)."""
+        try:
+            units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+        except UnicodeEncodeError:
+            return None
+        if units.size and units.max() >= 0xD800 and ((units >= 0xD800) & (units < 0xE000)).any():
+            return None
+        core = units[self.keep[units]]
+        if core.size < self.size:
+            return None
+        starts = np.flatnonzero(self.anchor_index[core[: core.size - self.size + 1]])
+        if starts.size == 0:
+            return None
+        ids = self._ids(core)
+        if ids is None:
+            return None
+        windows = np.lib.stride_tricks.sliding_window_view(ids, self.size)[starts, 1:]
+        keys = (windows << _SHIFTS).sum(axis=1, dtype=np.uint64)  # disjoint bit fields
+        keys |= self.anchor_index[core[starts]] << np.uint64(4 * _ID_BITS)
+        keys.sort()
+        if keys.size > 1:
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        return self._lookup(keys)
+
+    def _ids(self, core: npt.NDArray[np.uint16]) -> U64 | None:
+        ids = self.char_id[core]
+        if not ids.all():
+            new = np.unique(core[ids == 0])
+            if self.next_id + new.size > _MAX_ID:
+                self._reset()
+                new = np.unique(core)
+                if new.size > _MAX_ID - 1:
+                    return None
+            assigned = np.arange(self.next_id, self.next_id + new.size, dtype=np.uint64)
+            self.char_id[new] = assigned
+            self.id_char[assigned] = new
+            self.next_id += new.size
+            ids = self.char_id[core]
+        return ids
+
+    def _lookup(self, keys: U64) -> U64:
+        out = np.empty(keys.size, dtype=np.uint64)
+        pos = np.searchsorted(self.keys, keys)
+        inside = pos < self.keys.size
+        hit = np.zeros(keys.size, dtype=bool)
+        hit[inside] = self.keys[pos[inside]] == keys[inside]
+        out[hit] = self.values[pos[hit]]
+        if hit.all():
+            return out
+        missing = np.flatnonzero(~hit)
+        pending = self.pending
+        unknown = []
+        for i, key in zip(missing.tolist(), keys[missing].tolist(), strict=True):
+            found = pending.get(key)
+            if found is None:
+                unknown.append(i)
+            else:
+                out[i] = found
+        if unknown:
+            for i, key, value in zip(unknown, keys[unknown].tolist(), self._hash(keys[unknown]), strict=True):
+                out[i] = value
+                pending[key] = value
+            # Merging copies the arrays: it waits until the new digests are a fair share of them.
+            if len(pending) * 8 >= self.keys.size or len(pending) >= _PENDING_LIMIT:
+                self._merge()
+        return out
+
+    def _hash(self, keys: U64) -> list[int]:
+        """blake2b of each shingle's UTF-8 text, rebuilt from its key."""
+        chars = np.empty((keys.size, self.size), dtype=np.uint16)
+        chars[:, 0] = self.anchor_char[(keys >> np.uint64(4 * _ID_BITS)).astype(np.intp)]
+        for k in range(1, self.size):
+            shift = np.uint64((self.size - 1 - k) * _ID_BITS)
+            chars[:, k] = self.id_char[((keys >> shift) & np.uint64(_MAX_ID)).astype(np.intp)]
+        joined = chars.tobytes().decode("utf-16-le")
+        blake, size = hashlib.blake2b, self.size
+        return [
+            int.from_bytes(blake(joined[i : i + size].encode(), digest_size=8).digest(), "little")
+            for i in range(0, len(joined), size)
+        ]
+
+    def _merge(self) -> None:
+        if self.keys.size + len(self.pending) > CACHE_LIMIT:
+            self._reset()  # ids and digests go together: keys are only valid with their ids
+            return
+        new_keys = np.fromiter(self.pending.keys(), dtype=np.uint64, count=len(self.pending))
+        new_values = np.fromiter(self.pending.values(), dtype=np.uint64, count=len(self.pending))
+        order = np.argsort(new_keys)
+        new_keys, new_values = new_keys[order], new_values[order]
+        at = np.searchsorted(self.keys, new_keys)
+        self.keys = np.insert(self.keys, at, new_keys)
+        self.values = np.insert(self.values, at, new_values)
+        self.pending = {}
+

@@ -74,3 +74,11 @@ def test_every_task_name_is_documented() -> None:
     docs = "\n".join(p.read_text("utf-8") for p in [ROOT / "README.md", *ROOT.glob("services/*/README.md")])
     missing = [t.value for t in TaskName if f"`{t.value}`" not in docs]
     assert not missing, f"task names not documented in a README: {missing}"
+
+
+def test_every_webhook_event_is_documented() -> None:
+    from fazhi_alerts.events import EVENT_TYPES
+
+    docs = (ROOT / "services" / "alerts" / "README.md").read_text("utf-8")
+    missing = [event for event in EVENT_TYPES if f"`{event}`" not in docs]
+    assert EVENT_TYPES and not missing, f"webhook events not documented: {missing}"

@@ -23,6 +23,7 @@ CACHE_LIMIT = 1_000_000
 _PENDING_LIMIT = 8192
 _ID_BITS = 14
 _MAX_ID = (1 << _ID_BITS) - 1
+_SENTINEL = np.iinfo(np.uint64).max  # keys use 62 bits
 _SHIFTS = np.array([3 * _ID_BITS, 2 * _ID_BITS, _ID_BITS, 0], dtype=np.uint64)
 
 
@@ -41,8 +42,8 @@ class ShingleDigests:
         self.char_id = np.zeros(0x10000, dtype=np.uint64)
         self.id_char = np.zeros(_MAX_ID + 1, dtype=np.uint16)
         self.next_id = 1
-        self.keys: U64 = np.empty(0, dtype=np.uint64)  # sorted
-        self.values: U64 = np.empty(0, dtype=np.uint64)
+        self.keys: U64 = np.array([_SENTINEL], dtype=np.uint64)  # sorted
+        self.values: U64 = np.zeros(1, dtype=np.uint64)
         self.pending: dict[int, int] = {}
 
     def digests(self, text: str) -> U64 | None:
@@ -50,11 +51,12 @@ class ShingleDigests:
         None when the text needs the general path (characters outside the BMP, lone
         surrogates, no anchored shingle, too many distinct characters)."""
         try:
-            units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
-        except UnicodeEncodeError:
+            encoded = text.encode("utf-16-le")
+        except UnicodeEncodeError:  # a lone surrogate
             return None
-        if units.size and units.max() >= 0xD800 and ((units >= 0xD800) & (units < 0xE000)).any():
+        if len(encoded) != 2 * len(text):  # characters outside the BMP take two units
             return None
+        units = np.frombuffer(encoded, dtype=np.uint16)
         core = units[self.keep[units]]
         if core.size < self.size:
             return None
@@ -89,14 +91,13 @@ class ShingleDigests:
         return ids
 
     def _lookup(self, keys: U64) -> U64:
-        out = np.empty(keys.size, dtype=np.uint64)
+        # self.keys ends with a sentinel above every key, so every position found is valid.
         pos = np.searchsorted(self.keys, keys)
-        inside = pos < self.keys.size
-        hit = np.zeros(keys.size, dtype=bool)
-        hit[inside] = self.keys[pos[inside]] == keys[inside]
-        out[hit] = self.values[pos[hit]]
+        hit = self.keys[pos] == keys
         if hit.all():
-            return out
+            return self.values[pos]
+        out = np.empty(keys.size, dtype=np.uint64)
+        out[hit] = self.values[pos[hit]]
         missing = np.flatnonzero(~hit)
         pending = self.pending
         unknown = []
@@ -130,7 +131,7 @@ class ShingleDigests:
         ]
 
     def _merge(self) -> None:
-        if self.keys.size + len(self.pending) > CACHE_LIMIT:
+        if self.keys.size - 1 + len(self.pending) > CACHE_LIMIT:
             self._reset()  # ids and digests go together: keys are only valid with their ids
             return
         new_keys = np.fromiter(self.pending.keys(), dtype=np.uint64, count=len(self.pending))

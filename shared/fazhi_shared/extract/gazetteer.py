@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -28,8 +29,7 @@ class Place:
     former: bool = False  # abolished or renamed since (射洪县 → 射洪市): kept for older reports
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):  # a tuple: a text has dozens, made in a loop
     start: int
     end: int
     alias: str

@@ -162,10 +162,9 @@ def _candidates(title: str, meta: dict[str, str], text: str) -> list[Candidate]:
         m = _TITLE_PLACE.match(t)
         if m and not _RELATIVE.match(m.group(1)):
             out.append((m.group(1), None, True))
-    lines = text.split("\n")
     pos = len(text)
     tail: list[tuple[str, int]] = []
-    for line in reversed(lines[-10:]):
+    for line in reversed(text.rsplit("\n", 10)[-10:]):  # the last ten lines
         pos -= len(line) + 1
         tail.append((line, pos + 1))
     for line, start in tail:
@@ -178,7 +177,7 @@ def _candidates(title: str, meta: dict[str, str], text: str) -> list[Candidate]:
         v = _site_to_place(re.sub(r"\s+", "", meta.get(key, "")))
         if v and (_ORG_END.search(v) or re.search(rf"{_PLACE_UNIT}$", v)):
             out.append((v, None, key != "ContentSource"))
-    for line in text.split("\n")[:12]:
+    for line in text.split("\n", 12)[:12]:
         for sm in _SOURCE_LINE.finditer(line):
             src = _site_to_place(sm.group(1))
             if _ORG_END.search(src) or re.search(rf"{_PLACE_UNIT}$", src):

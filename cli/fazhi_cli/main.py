@@ -121,7 +121,7 @@ def _ingest_and_report(
     missing = wait_indexed(backend, queued, 120, should_stop)
     table = Table(title=f"Ingested {len(queued) - len(missing)} of {len(queued)}")
     for col in ("file", "title", "year", "type", "id"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for item in queued:
         doc = backend.get(item.doc_id)
         if doc:

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 U64 = npt.NDArray[np.uint64]
 CACHE_LIMIT = 1_000_000
-_PENDING_LIMIT = 8192
+_RECENT_MIN = 4096
 _ID_BITS = 14
 _MAX_ID = (1 << _ID_BITS) - 1
 _SENTINEL = np.iinfo(np.uint64).max  # keys use 62 bits
@@ -42,9 +42,9 @@ class ShingleDigests:
         self.char_id = np.zeros(0x10000, dtype=np.uint64)
         self.id_char = np.zeros(_MAX_ID + 1, dtype=np.uint16)
         self.next_id = 1
-        self.keys: U64 = np.array([_SENTINEL], dtype=np.uint64)  # sorted
-        self.values: U64 = np.zeros(1, dtype=np.uint64)
-        self.pending: dict[int, int] = {}
+        # Sorted keys ending with a sentinel above every key, and their digests.
+        self.keys, self.values = _empty()
+        self.recent_keys, self.recent_values = _empty()
 
     def digests(self, text: str) -> U64 | None:
         """The digests of the distinct shingles of `text`, as little-endian 64-bit integers;
@@ -91,32 +91,34 @@ class ShingleDigests:
         return ids
 
     def _lookup(self, keys: U64) -> U64:
-        # self.keys ends with a sentinel above every key, so every position found is valid.
-        pos = np.searchsorted(self.keys, keys)
+        """Digests of sorted distinct keys: from the big array, else from the recent one, else
+        hashed now and added to the recent one (merged into the big one once it has grown to
+        an eighth of its size, so that each digest is copied a few times at most)."""
+        pos = np.searchsorted(self.keys, keys)  # the sentinel keeps every position valid
         hit = self.keys[pos] == keys
         if hit.all():
             return self.values[pos]
         out = np.empty(keys.size, dtype=np.uint64)
         out[hit] = self.values[pos[hit]]
-        missing = np.flatnonzero(~hit)
-        pending = self.pending
-        unknown = []
-        for i, key in zip(missing.tolist(), keys[missing].tolist(), strict=True):
-            found = pending.get(key)
-            if found is None:
-                unknown.append(i)
-            else:
-                out[i] = found
-        if unknown:
-            for i, key, value in zip(unknown, keys[unknown].tolist(), self._hash(keys[unknown]), strict=True):
-                out[i] = value
-                pending[key] = value
-            # Merging copies the arrays: it waits until the new digests are a fair share of them.
-            if len(pending) * 8 >= self.keys.size or len(pending) >= _PENDING_LIMIT:
+        miss = ~hit
+        missing = keys[miss]
+        rpos = np.searchsorted(self.recent_keys, missing)
+        rhit = self.recent_keys[rpos] == missing
+        found = np.empty(missing.size, dtype=np.uint64)
+        found[rhit] = self.recent_values[rpos[rhit]]
+        if not rhit.all():
+            new = ~rhit
+            new_keys = missing[new]
+            new_values = self._hash(new_keys)
+            found[new] = new_values
+            self.recent_keys = np.insert(self.recent_keys, rpos[new], new_keys)
+            self.recent_values = np.insert(self.recent_values, rpos[new], new_values)
+            if self.recent_keys.size > max(_RECENT_MIN, self.keys.size // 8):
                 self._merge()
+        out[miss] = found
         return out
 
-    def _hash(self, keys: U64) -> list[int]:
+    def _hash(self, keys: U64) -> U64:
         """blake2b of each shingle's UTF-8 text, rebuilt from its key."""
         chars = np.empty((keys.size, self.size), dtype=np.uint16)
         chars[:, 0] = self.anchor_char[(keys >> np.uint64(4 * _ID_BITS)).astype(np.intp)]
@@ -125,21 +127,22 @@ class ShingleDigests:
             chars[:, k] = self.id_char[((keys >> shift) & np.uint64(_MAX_ID)).astype(np.intp)]
         joined = chars.tobytes().decode("utf-16-le")
         blake, size = hashlib.blake2b, self.size
-        return [
-            int.from_bytes(blake(joined[i : i + size].encode(), digest_size=8).digest(), "little")
-            for i in range(0, len(joined), size)
-        ]
+        digests = b"".join([
+            blake(joined[i : i + size].encode(), digest_size=8).digest() for i in range(0, len(joined), size)
+        ])
+        return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
 
     def _merge(self) -> None:
-        if self.keys.size - 1 + len(self.pending) > CACHE_LIMIT:
+        recent_keys, recent_values = self.recent_keys[:-1], self.recent_values[:-1]
+        if self.keys.size + recent_keys.size > CACHE_LIMIT:
             self._reset()  # ids and digests go together: keys are only valid with their ids
             return
-        new_keys = np.fromiter(self.pending.keys(), dtype=np.uint64, count=len(self.pending))
-        new_values = np.fromiter(self.pending.values(), dtype=np.uint64, count=len(self.pending))
-        order = np.argsort(new_keys)
-        new_keys, new_values = new_keys[order], new_values[order]
-        at = np.searchsorted(self.keys, new_keys)
-        self.keys = np.insert(self.keys, at, new_keys)
-        self.values = np.insert(self.values, at, new_values)
-        self.pending = {}
+        at = np.searchsorted(self.keys, recent_keys)
+        self.keys = np.insert(self.keys, at, recent_keys)
+        self.values = np.insert(self.values, at, recent_values)
+        self.recent_keys, self.recent_values = _empty()
 
+
+def _empty() -> tuple[U64, U64]:
+    """A sorted key array holding only the sentinel, and its values."""
+    return np.array([_SENTINEL], dtype=np.uint64), np.zeros(1, dtype=np.uint64)

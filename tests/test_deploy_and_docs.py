@@ -82,3 +82,20 @@ def test_every_webhook_event_is_documented() -> None:
     docs = (ROOT / "services" / "alerts" / "README.md").read_text("utf-8")
     missing = [event for event in EVENT_TYPES if f"`{event}`" not in docs]
     assert EVENT_TYPES and not missing, f"webhook events not documented: {missing}"
+
+
+def test_kubernetes_deployments_run_what_fazhi_up_runs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    manifests = ROOT / "deploy" / "kubernetes"
+    docs = [d for f in sorted(manifests.glob("*.yaml"))
+            for d in yaml.safe_load_all(f.read_text("utf-8")) if d]
+    deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+    local = worker_commands(Settings(data_dir=tmp_path))
+    for name, argv in local.items():
+        assert name in deployments, f"deploy/kubernetes lacks the {name} Deployment"
+        container = deployments[name]["spec"]["template"]["spec"]["containers"][0]
+        assert _shape(container["command"]) == _shape(argv), name
+    assert deployments["beat"]["spec"]["replicas"] == 1, "exactly one beat"
+    known = {f"FAZHI_{name.upper()}" for name in Settings.model_fields}
+    config = next(d for d in docs if d["kind"] == "ConfigMap")
+    secret = next(d for d in docs if d["kind"] == "Secret")
+    assert set(config["data"]) | set(secret["stringData"]) <= known

@@ -38,9 +38,15 @@ _KEEP = np.array([_DROP.fullmatch(chr(c)) is None for c in range(0x10000)], dtyp
 _SHINGLES = ShingleDigests(ANCHORS, _KEEP, SHINGLE)
 
 
-def simhash(text: str) -> int:
-    """SimHash of `text` (digits, spaces and punctuation ignored; shingles counted once)."""
-    digests = _SHINGLES.digests(text)
+def digest_cache(cache_limit: int, recent_min: int) -> ShingleDigests:
+    """A digest cache of its own, with other limits (the default one holds 1,000,000)."""
+    return ShingleDigests(ANCHORS, _KEEP, SHINGLE, cache_limit, recent_min)
+
+
+def simhash(text: str, shingles: ShingleDigests | None = None) -> int:
+    """SimHash of `text` (digits, spaces and punctuation ignored; shingles counted once).
+    `shingles` is the digest cache to use (the module's own by default)."""
+    digests = (shingles or _SHINGLES).digests(text)
     if digests is None:
         return _simhash_general(text)
     return _majority(digests.astype("<u8", copy=False).tobytes(), digests.size)

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 U64 = npt.NDArray[np.uint64]
 CACHE_LIMIT = 1_000_000
-_RECENT_MIN = 4096
+RECENT_MIN = 4096
 _ID_BITS = 14
 _MAX_ID = (1 << _ID_BITS) - 1
 _SENTINEL = np.iinfo(np.uint64).max  # keys use 62 bits
@@ -28,10 +28,15 @@ _SHIFTS = np.array([3 * _ID_BITS, 2 * _ID_BITS, _ID_BITS, 0], dtype=np.uint64)
 
 
 class ShingleDigests:
-    def __init__(self, anchors: str, keep: npt.NDArray[np.bool_], size: int) -> None:
+    def __init__(
+        self, anchors: str, keep: npt.NDArray[np.bool_], size: int,
+        cache_limit: int = CACHE_LIMIT, recent_min: int = RECENT_MIN,
+    ) -> None:
         if len(anchors) >= 64 or size != 5:
             raise ValueError("keys hold 6 bits of anchor and four 14-bit character ids")
         self.size = size
+        self.cache_limit = cache_limit
+        self.recent_min = recent_min
         self.keep = keep
         self.anchor_index = np.zeros(0x10000, dtype=np.uint64)
         self.anchor_index[[ord(c) for c in anchors]] = np.arange(1, len(anchors) + 1, dtype=np.uint64)
@@ -113,7 +118,7 @@ class ShingleDigests:
             found[new] = new_values
             self.recent_keys = np.insert(self.recent_keys, rpos[new], new_keys)
             self.recent_values = np.insert(self.recent_values, rpos[new], new_values)
-            if self.recent_keys.size > max(_RECENT_MIN, self.keys.size // 8):
+            if self.recent_keys.size > max(self.recent_min, self.keys.size // 8):
                 self._merge()
         out[miss] = found
         return out
@@ -134,7 +139,7 @@ class ShingleDigests:
 
     def _merge(self) -> None:
         recent_keys, recent_values = self.recent_keys[:-1], self.recent_values[:-1]
-        if self.keys.size + recent_keys.size > CACHE_LIMIT:
+        if self.keys.size + recent_keys.size > self.cache_limit:
             self._reset()  # ids and digests go together: keys are only valid with their ids
             return
         at = np.searchsorted(self.keys, recent_keys)

@@ -3,6 +3,7 @@
     uv run python bench/process_bench.py                # 5,000 documents (default)
     uv run python bench/process_bench.py --docs 500     # a quick run
     uv run python bench/process_bench.py --extractors   # body extraction quality and speed
+    uv run python bench/process_bench.py --steps --docs 500   # time of each step of the stage
 
 The corpus: each document is one of the five seed reports with its paragraphs reordered and
 its numbers changed, served in one of the page shapes the crawler meets (TRS page declared
@@ -32,6 +33,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fazhi_shared.text import read_page, segment
 from fazhi_shared.text.htmlpage import density_body
@@ -318,13 +320,69 @@ def extractors(n: int) -> None:
         print(f"{name:12s} line F1 {f1:.3f}  median {ms:.2f} ms/page  ({len(rows)} pages)")
 
 
+def steps(n: int) -> None:
+    """CPU time of each step inside `pipeline.process`, against the segmenter alone."""
+    from types import SimpleNamespace
+
+    from fazhi_shared import pipeline
+
+    corpus = build_corpus(n)
+    spent: dict[str, float] = {}
+    clock = time.process_time
+
+    def timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            t = clock()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + clock() - t
+        return run
+
+    pipeline.EXTRACT_STEPS = tuple(timed(s.__name__, s) for s in pipeline.EXTRACT_STEPS)
+    pipeline.read_page = timed("read_page (text stage)", pipeline.read_page)
+    pipeline.outline = timed("outline (text stage)", pipeline.outline)
+    pipeline.segment = SimpleNamespace(
+        tokens=timed("segmentation", segment.tokens), sub_tokens=timed("segmentation", segment.sub_tokens))
+    texts = [read_page(body, content_type=ctype).text for body, ctype, _shape in corpus]
+
+    def whole() -> None:
+        for i, (body, ctype, _shape) in enumerate(corpus):
+            segment._precise.cache_clear()
+            pipeline.process(body, url=f"http://www.example.gov.cn/art/2023/3/28/art_{i}.html",
+                             content_sha256=str(i), fetched_at="2023-03-29T00:00:00Z", content_type=ctype)
+
+    whole()  # warm-up
+    best: dict[str, float] = {}
+    for _ in range(3):  # the best of three runs: the machine is shared
+        spent.clear()
+        gc.collect()
+        t = clock()
+        whole()
+        spent["whole pipeline.process"] = clock() - t
+        t = clock()
+        for text in texts:
+            segment._precise.cache_clear()
+            segment.tokens(text)
+            segment.sub_tokens(text)
+        spent["segmenter alone"] = clock() - t
+        for key, value in spent.items():
+            best[key] = min(best.get(key, value), value)
+    seg = best["segmenter alone"]
+    for key, value in sorted(best.items(), key=lambda kv: -kv[1]):
+        print(f"{key:24s} {value / n * 1000:6.3f} ms/document  {value / seg:5.2f} x segmenter alone")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=5000, help="corpus size (default 5000)")
     parser.add_argument("--extractors", action="store_true", help="compare body extractors instead")
+    parser.add_argument("--steps", action="store_true", help="time each step of pipeline.process")
     args = parser.parse_args(argv)
     if args.extractors:
         extractors(min(args.docs, 200))
+    elif args.steps:
+        steps(args.docs)
     else:
         run(args.docs)
     return 0

@@ -14,6 +14,7 @@ everything is dropped and starts again.
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,7 @@ class ShingleDigests:
         self.size = size
         self.cache_limit = cache_limit
         self.recent_min = recent_min
+        self._lock = threading.Lock()
         self.keep = keep
         self.anchor_index = np.zeros(0x10000, dtype=np.uint64)
         self.anchor_index[[ord(c) for c in anchors]] = np.arange(1, len(anchors) + 1, dtype=np.uint64)
@@ -68,6 +70,10 @@ class ShingleDigests:
         starts = np.flatnonzero(self.anchor_index[core[: core.size - self.size + 1]])
         if starts.size == 0:
             return None
+        with self._lock:  # the tables are shared by every thread of a worker
+            return self._digests(core, starts)
+
+    def _digests(self, core: npt.NDArray[np.uint16], starts: npt.NDArray[np.intp]) -> U64 | None:
         ids = self._ids(core)
         if ids is None:
             return None

@@ -58,6 +58,31 @@ def test_catalog_patterns(text: str, expected: list[tuple[str, float]]) -> None:
     assert [(n, v) for n, v, _ in _pairs(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("省政府制定的规范性文件23件全部按规定报送备案，对52件省政府规范性文件进行了合法性审核。",
+      [("normative_docs_filed", 23), ("normative_docs_reviewed", 52)]),
+     ("制定规范性文件23件，均经合法性审核。", []),
+     ("全盟人民调解组织排查化解矛盾纠纷3120件，调解成功3051件。",
+      [("mediation_disputes", 3120), ("mediation_success", 3051)]),
+     ("成功化解矛盾纠纷86件。", [("mediation_success", 86)]),
+     ("披露负责人出庭应诉率的报告占比为61.3%。", []),
+     ("全市行政机关负责人出庭应诉率达98.5%。", [("head_appearance_rate_pct", 98.5)])],
+)
+def test_counts_named_after_the_number_and_rates_of_other_things(
+        text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(n, v) for n, v, _ in _pairs(text)] == expected
+
+
+def test_a_year_still_ahead_sets_a_goal() -> None:
+    plan = "到2025年，行政机关负责人出庭应诉率达到100%，全县行政复议案件审结30件。"
+    assert [i.name for i in indicators.extract(plan, written=2022)] == []
+    # The same words in a report written after that year state what was reached.
+    assert [(i.name, i.value) for i in indicators.extract(plan, written=2026)] == [
+        ("head_appearance_rate_pct", 100), ("admin_reconsideration_concluded", 30)]
+    assert len(indicators.extract("到2022年底，全市负责人出庭应诉率达到99%。", written=2023)) == 1
+
+
 def test_catalog_has_the_design_names() -> None:
     names = {r.name for r in indicators.catalog().rules}
     assert {"admin_reconsideration_received", "admin_reconsideration_accepted",

@@ -22,6 +22,8 @@ _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 # Written to start with one character class, which the regex engine scans for quickly.
 _COUNTED = re.compile(r"[\d一二三四五六七八九十百千万](?:\s*[件%项起宗份部个]|(?<=百)分之)")
 _TARGET = re.compile(r"要求|确保|力争|目标|保持|不低于")
+# 到2025年，…达到100%: a year still ahead when the document was written makes the sentence a goal.
+_BY_YEAR = re.compile(r"到\s*((?:19|20)\d\d)\s*年")
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,9 @@ def _domain_at(cat: Catalog, sentence: str, pos: int, end: int) -> str | None:
     return last
 
 
-def extract(text: str) -> list[Indicator]:
+def extract(text: str, written: int | None = None) -> list[Indicator]:
+    """Catalog values in `text`; `written` (the publish year, when known) tells goals set
+    for later years (到2025年…) from measured values."""
     cat = catalog()
     out: list[Indicator] = []
     cursor = 0
@@ -208,6 +212,10 @@ def extract(text: str) -> list[Indicator]:
                     continue
                 clause_start = max(sentence.rfind(c, 0, num_start) for c in "，,：:") + 1
                 if _TARGET.search(sentence, clause_start, m.end() + 3):
+                    continue
+                if written is not None and any(
+                    int(y) > written for y in _BY_YEAR.findall(sentence, 0, num_start)
+                ):
                     continue
                 value = _value(m)
                 if value is None:

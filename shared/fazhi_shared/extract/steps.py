@@ -67,7 +67,8 @@ def issuer(doc: Document, page: PageContent) -> None:
 
 
 def indicators(doc: Document, page: PageContent) -> None:
-    doc.indicators = _indicators.extract(doc.text)
+    written = int(doc.publish_date[:4]) if doc.publish_date else None
+    doc.indicators = _indicators.extract(doc.text, written)
 
 
 def citations(doc: Document, page: PageContent) -> None:

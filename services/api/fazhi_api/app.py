@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from fazhi_api import problems
+from fazhi_api import openapi, problems
 from fazhi_api.config import Settings, get_settings
 from fazhi_api.routes import ROUTERS
+from fazhi_api.unicode_guard import RejectLoneSurrogates
 from fazhi_shared.celery_base import make_celery
 from fazhi_shared.search import open_backend
 from fazhi_shared.stores.redis import redis_client
@@ -41,6 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     problems.install(app)
+    openapi.install(app)
+    app.add_middleware(RejectLoneSurrogates)
     for router in ROUTERS:
         app.include_router(router)
     logging.getLogger("fazhi_api").setLevel(settings.log_level)

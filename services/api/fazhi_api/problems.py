@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from fazhi_shared.search.base import BadCursor
 from fazhi_shared.search.query import QuerySyntaxError
@@ -42,6 +43,8 @@ def install(app: FastAPI) -> None:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         return problem(422, "Invalid request", detail, errors=errors)
 
+    # Starlette's class, not FastAPI's subclass: unknown paths (404), wrong methods (405) and
+    # bodies that are not UTF-8 JSON (400) are raised by Starlette and FastAPI as the base class.
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         response = problem(exc.status_code, _title(exc.status_code), str(exc.detail) if exc.detail else None)

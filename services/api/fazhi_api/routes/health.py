@@ -24,7 +24,8 @@ def _queue_consumers(celery: Any) -> dict[str, int]:
     return counts
 
 
-@router.get("/healthz", summary="Health of Redis, each queue's workers and the index")
+@router.get("/healthz", summary="Health of Redis, each queue's workers and the index",
+            responses={503: {"description": "Something is unhealthy; the same body says what"}})
 async def healthz(redis: RedisDep, backend: BackendDep, celery: CeleryDep) -> JSONResponse:
     checks: dict[str, Any] = {}
     healthy = True

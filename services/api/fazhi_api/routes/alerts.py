@@ -99,6 +99,10 @@ def _check_url(url: str, allow_private: bool) -> None:
         resolve_webhook_url(url, allow_private)
     except UnsafeWebhookUrl as exc:
         raise HTTPException(422, str(exc)) from None
+    except ValueError as exc:
+        # urlsplit on a broken IPv6 host, the IDNA codec on a label over 63 characters,
+        # getaddrinfo on a NUL: the URL cannot be called, whatever its address would be.
+        raise HTTPException(422, f"webhook_url is not a valid URL: {exc}") from None
 
 
 def _own(store: AlertStore, alert_id: str, key: str) -> Alert:

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from fazhi_shared.text.normalize import fold_width
 
 QUERY_FIELDS = ("title", "issuer", "text")
+# Bounds on what one query may ask of an engine: nesting (parentheses and NOT, each level a
+# stack frame here and in the compilers) and words/phrases (each a clause of the engine query).
+MAX_DEPTH = 32
+MAX_TERMS = 256
 
 
 class QuerySyntaxError(ValueError):
@@ -133,6 +137,8 @@ class _Parser:
         self.q = q
         self.toks = _lex(q)
         self.i = 0
+        self.depth = 0
+        self.terms = 0
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -172,8 +178,17 @@ class _Parser:
             raise QuerySyntaxError("query ends where a term was expected", len(self.q))
         if tok.kind in ("NOT", "MINUS"):
             self.take()
-            return Not(self.unary())
+            self.enter(tok)
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         return self.primary()
+
+    def enter(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QuerySyntaxError(f"query nests deeper than {MAX_DEPTH} levels of parentheses "
+                                   "and NOT", tok.pos)
 
     def primary(self) -> Node:
         tok = self.peek()
@@ -181,7 +196,9 @@ class _Parser:
             raise QuerySyntaxError("query ends where a term was expected", len(self.q))
         if tok.kind == "LPAREN":
             self.take()
+            self.enter(tok)
             node = self.or_expr()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != "RPAREN":
                 raise QuerySyntaxError("missing ')'", close.pos if close else len(self.q))
@@ -194,6 +211,10 @@ class _Parser:
             if tok is None or tok.kind not in ("WORD", "PHRASE"):
                 pos = tok.pos if tok else len(self.q)
                 raise QuerySyntaxError(f"'{field}:' needs a word or a phrase", pos)
+        if tok.kind in ("WORD", "PHRASE"):
+            self.terms += 1
+            if self.terms > MAX_TERMS:
+                raise QuerySyntaxError(f"query has more than {MAX_TERMS} words and phrases", tok.pos)
         if tok.kind == "WORD":
             self.take()
             return Term(tok.value, field)

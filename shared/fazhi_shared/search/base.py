@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
@@ -80,6 +81,9 @@ class SearchResponse(BaseModel):
     next_cursor: str | None = None
 
 
+_I64 = 1 << 63
+
+
 class BadCursor(ValueError):
     pass
 
@@ -108,7 +112,12 @@ def decode_cursor(token: str | None, sort: str) -> Cursor | None:
         raise BadCursor("cursor is not one this API returned") from exc
     if cursor.sort != sort:
         raise BadCursor(f"cursor belongs to sort={cursor.sort}, not sort={sort}")
-    if cursor.seen < 0:
+    # Both engines keep sort keys as 64-bit integers (or finite scores); anything else would
+    # reach them as a value they reject with an error of their own.
+    key, id_key, _ = cursor.after
+    if not 0 <= cursor.seen < _I64 or not -_I64 <= id_key < _I64 or not (
+        math.isfinite(key) and -_I64 <= key < _I64
+    ):
         raise BadCursor("cursor is out of range")
     return cursor
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -18,8 +19,10 @@ from fazhi_shared.search.base import (
 )
 
 router = APIRouter(prefix="/v1", tags=["search"])
-_YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*(?:\.\.|~)\s*(\d{4})?\s*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only: str.isdigit() and \d also take digits such as "²" that int() refuses.
+_YEAR = re.compile(r"^\s*([0-9]{4})\s*$")
+_YEAR_RANGE = re.compile(r"^\s*([0-9]{4})?\s*(?:\.\.|~)\s*([0-9]{4})?\s*$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _INDICATOR = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
@@ -27,8 +30,8 @@ def parse_year(value: str | None) -> tuple[int | None, int | None] | None:
     """`2020` or a range `2019..2021` (either end may be open: `2019..`)."""
     if not value:
         return None
-    if value.strip().isdigit():
-        year = int(value)
+    if m := _YEAR.match(value):
+        year = int(m.group(1))
         return year, year
     m = _YEAR_RANGE.match(value)
     if not m or not (m.group(1) or m.group(2)):
@@ -37,8 +40,11 @@ def parse_year(value: str | None) -> tuple[int | None, int | None] | None:
 
 
 def _date(value: str | None, name: str) -> str | None:
-    if value and not _DATE.match(value):
-        raise HTTPException(400, f"{name} must be YYYY-MM-DD, not {value!r}")
+    if value:
+        try:
+            dt.date.fromisoformat(value if _DATE.match(value) else "")
+        except ValueError:
+            raise HTTPException(400, f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
     return value
 
 

@@ -31,6 +31,19 @@ def test_short_forms(alias: str, code: str) -> None:
     assert code in {p.adcode for p in gazetteer().aliases[alias]}
 
 
+@pytest.mark.parametrize(
+    ("title", "issuer", "code"),
+    [("巴州2022年法治政府建设情况报告", "巴州人民政府", "652800"),
+     ("达茂旗2022年法治政府建设情况报告", "达茂旗人民政府", "150223"),
+     ("莫旗关于2021年度法治政府建设情况的报告", "莫旗人民政府", "150722"),
+     ("锡盟2022年法治政府建设工作要点", "锡盟行政公署", "152500"),
+     ("礼县2022年法治政府建设情况报告", "礼县人民政府", "621226")],
+)
+def test_short_names_in_use_and_two_character_places_in_titles(title: str, issuer: str, code: str) -> None:
+    found = region.resolve(title, {}, title + "\n2022年，全县法治政府建设取得新成效。")
+    assert (found.issuer, found.region.adcode if found.region else None) == (issuer, code)
+
+
 def test_two_character_county_names_inside_words_are_not_places() -> None:
     found = [m.alias for m in gazetteer().mentions("共同推进州和县两级改革，安徽省和县人民政府")]
     assert found.count("和县") == 1

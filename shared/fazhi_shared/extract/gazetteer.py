@@ -37,7 +37,7 @@ class Mention(NamedTuple):  # a tuple: a text has dozens, made in a loop
 
 
 class Gazetteer:
-    def __init__(self, rows: list[Place], ethnic: list[str]) -> None:
+    def __init__(self, rows: list[Place], ethnic: list[str], short: dict[str, str] | None = None) -> None:
         self.by_code = {p.adcode: p for p in rows}
         names = "|".join(sorted((e.removesuffix("族") for e in ethnic), key=len, reverse=True))
         self._autonomous = re.compile(rf"(.+?)(?:(?:{names})族?)+自治(州|县|旗)")
@@ -46,6 +46,10 @@ class Gazetteer:
         for place in rows:
             for alias in self._aliases(place):
                 aliases.setdefault(alias, []).append(place)
+        # Short names in use that no rule derives (巴州, 达茂旗, 锡盟), from data/short_names.csv.
+        for alias, code in (short or {}).items():
+            if code in self.by_code and self.by_code[code] not in aliases.get(alias, []):
+                aliases.setdefault(alias, []).append(self.by_code[code])
         self.aliases = {a: tuple(ps) for a, ps in aliases.items()}
         # Every alias in one automaton: a text is scanned once whatever the number of names.
         self._automaton = ahocorasick_rs.AhoCorasick(
@@ -142,4 +146,6 @@ def gazetteer() -> Gazetteer:
         for line in (data / "ethnic_groups.txt").read_text(encoding="utf-8").splitlines()
         if line.strip() and line.strip() != "汉族"
     ]
-    return Gazetteer(rows, ethnic)
+    with (data / "short_names.csv").open(encoding="utf-8") as f:
+        short = {r["alias"]: r["adcode"] for r in csv.DictReader(f)}
+    return Gazetteer(rows, ethnic, short)

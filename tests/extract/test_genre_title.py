@@ -54,6 +54,10 @@ def test_title_never_site_name_or_breadcrumb() -> None:
 
 def test_work_summary_is_an_annual_report() -> None:
     assert genre.doc_type("某县司法局2021年度法治政府建设工作总结", REPORT_BODY) == "annual_report"
+    # The year's summary with next year's plan appended is still the year's report.
+    for heading in ("某县2022年法治政府建设工作总结和2023年工作计划", "某区2021年法治政府建设工作总结及2022年工作要点"):
+        assert genre.doc_type(heading, REPORT_BODY) == "annual_report"
+    assert genre.doc_type("某县2023年法治政府建设工作计划", REPORT_BODY) == "work_plan"
 
 
 def test_truncated_meta_title_is_completed_from_the_heading() -> None:

@@ -19,6 +19,8 @@ _IMPL_PLAN = re.compile(
     rf"{_SUBJECT}.{{0,30}}?(?:实施方案|规划|实施纲要|纲要|实施意见|行动方案|方案)"
     r"|(?:19|20)\d\d\s*[—–\-－~～至]\s*(?:19|20)\d\d\s*年.{0,20}?" + _SUBJECT
 )
+# 2022年法治政府建设工作总结和2023年工作计划: the year's report, with next year's plan appended.
+_SUMMARY_AND_PLAN = re.compile(rf"{_SUBJECT}.{{0,20}}?总结(?:和|及|暨|与|以及)")
 _REPORT_OPENING = re.compile(r"(?:现将|特将|现就|兹将).{0,30}?(?:报告如下|汇报如下|报告)")
 _NEWS_OPENING = re.compile(
     r"^.{0,40}?(?:\d{1,2}月\d{1,2}日|日前|近日|近期|上午|下午).{0,60}?"
@@ -45,6 +47,8 @@ def doc_type(title: str | None, text: str) -> str:
         return _plan_kind(quoted.group(1))
     if _news_opening(t, text) and not _REPORT_OPENING.search(head):
         return "other"
+    if _SUMMARY_AND_PLAN.search(t):
+        return "annual_report"
     if _WORK_PLAN.search(t):
         return "work_plan"
     if _IMPL_PLAN.search(t):

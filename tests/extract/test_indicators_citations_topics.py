@@ -67,7 +67,15 @@ def test_catalog_patterns(text: str, expected: list[tuple[str, float]]) -> None:
       [("mediation_disputes", 3120), ("mediation_success", 3051)]),
      ("成功化解矛盾纠纷86件。", [("mediation_success", 86)]),
      ("披露负责人出庭应诉率的报告占比为61.3%。", []),
-     ("全市行政机关负责人出庭应诉率达98.5%。", [("head_appearance_rate_pct", 98.5)])],
+     ("全市行政机关负责人出庭应诉率达98.5%。", [("head_appearance_rate_pct", 98.5)]),
+     ("全年办理行政应诉案件（含一审、二审）1203件。", [("admin_litigation_cases", 1203)]),
+     ("全市行政诉讼一审案件共计345件，败诉率6.7%。", [("admin_litigation_cases", 345)]),
+     ("行政机关负责人出庭应诉案件1024件，出庭应诉率达到99.12%。", [("head_appearance_rate_pct", 99.12)]),
+     ("人民调解组织受理矛盾纠纷2,345件，调解成功2,301件，成功率98.1%。",
+      [("mediation_disputes", 2345), ("mediation_success", 2301), ("mediation_success_rate_pct", 98.1)]),
+     # The figure a change starts from is not this year's value.
+     ("负责人出庭应诉率从85%提高到97%。", []),
+     ("收到行政复议申请由320件增加到356件。", [])],
 )
 def test_counts_named_after_the_number_and_rates_of_other_things(
         text: str, expected: list[tuple[str, float]]) -> None:

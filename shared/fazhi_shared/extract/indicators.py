@@ -24,6 +24,8 @@ _COUNTED = re.compile(r"[\d一二三四五六七八九十百千万](?:\s*[件%�
 _TARGET = re.compile(r"要求|确保|力争|目标|保持|不低于")
 # 到2025年，…达到100%: a year still ahead when the document was written makes the sentence a goal.
 _BY_YEAR = re.compile(r"到\s*((?:19|20)\d\d)\s*年")
+# 出庭应诉率从85%提高到97%: the number before the change is last year's, not this one.
+_CHANGED_TO = re.compile(r"\s*(?:提高|提升|上升|增加|增长|下降|降低|减少)(?:到|至|为)")
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,8 @@ def extract(text: str, written: int | None = None) -> list[Indicator]:
                 if written is not None and any(
                     int(y) > written for y in _BY_YEAR.findall(sentence, 0, num_start)
                 ):
+                    continue
+                if _CHANGED_TO.match(sentence, m.end()):
                     continue
                 value = _value(m)
                 if value is None:

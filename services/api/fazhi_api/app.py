@@ -10,8 +10,8 @@ from fastapi import FastAPI
 
 from fazhi_api import openapi, problems
 from fazhi_api.config import Settings, get_settings
+from fazhi_api.json_guard import JsonBodyGuard
 from fazhi_api.routes import ROUTERS
-from fazhi_api.unicode_guard import RejectLoneSurrogates
 from fazhi_shared.celery_base import make_celery
 from fazhi_shared.search import open_backend
 from fazhi_shared.stores.redis import redis_client
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     problems.install(app)
     openapi.install(app)
-    app.add_middleware(RejectLoneSurrogates)
+    app.add_middleware(JsonBodyGuard)
     for router in ROUTERS:
         app.include_router(router)
     logging.getLogger("fazhi_api").setLevel(settings.log_level)

@@ -1,14 +1,20 @@
-"""Refuse JSON bodies holding lone UTF-16 surrogates (`"\\ud800"`) with a 400 problem.
+"""Refuse JSON bodies that are not portable JSON data with a 400 problem, before any route:
 
-JSON may escape them and Python's parser lets them through as `str`, but they are not
-Unicode text: Redis, pydantic's JSON output and every store refuse to encode them later,
-deep inside a route, as a 500. Query strings and paths cannot carry them (Starlette decodes
-those with replacement characters), so bodies are the only way in.
+- lone UTF-16 surrogates (`"\\ud800"`): JSON may escape them and Python's parser lets them
+  through as `str`, but they are not Unicode text, so Redis, pydantic's JSON output and the
+  stores refuse to encode them later, deep inside a route, as a 500;
+- numbers that are not finite: `NaN`/`Infinity` (not JSON at all, though Python reads them)
+  and literals such as `1e400` that overflow to infinity; `int(inf)` in a validator raises
+  OverflowError, which pydantic does not turn into a validation error.
+
+Query strings and paths cannot carry either (Starlette decodes them with replacement
+characters and numbers there are parsed by pydantic), so bodies are the only way in.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fazhi_api.problems import problem
 
 
-class RejectLoneSurrogates:
+class JsonBodyGuard:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -34,11 +40,9 @@ class RejectLoneSurrogates:
             body.extend(message.get("body", b""))
             if not message.get("more_body", False):
                 break
-        if b"\\u" in body and _has_lone_surrogate(bytes(body)):
-            response = problem(400, "Invalid request",
-                               "the JSON body escapes a lone UTF-16 surrogate (such as \\ud800), "
-                               "which is not a Unicode character")
-            await response(scope, receive, send)
+        detail = _unsafe(bytes(body))
+        if detail:
+            await problem(400, "Invalid request", detail)(scope, receive, send)
             return
 
         async def replay() -> Message:
@@ -54,13 +58,34 @@ def _is_json(scope: Scope) -> bool:
     return False
 
 
-def _has_lone_surrogate(body: bytes) -> bool:
+class _NotFinite(ValueError):
+    pass
+
+
+def _refuse(_: str) -> Any:
+    raise _NotFinite
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite
+    return value
+
+
+def _unsafe(body: bytes) -> str | None:
+    """What makes `body` unsafe, or None (also for bodies that are not JSON at all: the
+    route's own parsing answers those)."""
     try:
-        data: Any = json.loads(body)
+        data = json.loads(body, parse_constant=_refuse, parse_float=_float)
+    except _NotFinite:
+        return "the JSON body holds a number that is not finite (NaN, Infinity or beyond 1e308)"
     except (ValueError, RecursionError):
-        return False  # not JSON at all: the route's own parsing answers that
-    try:
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+        return None
+    if b"\\u" in body:
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return ("the JSON body escapes a lone UTF-16 surrogate (such as \\ud800), "
+                    "which is not a Unicode character")
+    return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import time
 from pathlib import Path
@@ -33,8 +34,12 @@ _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 def parse_duration(value: int | float | str) -> int:
     """`3600`, `"90s"`, `"15m"`, `"6h"`, `"1d"` → seconds."""
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"not a duration: {value!r}")
         return int(value)
-    match = _DURATION.match(value)
+    # A validator running before pydantic's own: a JSON list or object arrives here as is,
+    # and only ValueError becomes a validation error (a TypeError would be a 500).
+    match = _DURATION.match(value) if isinstance(value, str) else None
     if not match:
         raise ValueError(f"not a duration: {value!r} (use seconds or 90s, 15m, 6h, 1d)")
     return int(float(match.group(1)) * _UNITS[match.group(2)])

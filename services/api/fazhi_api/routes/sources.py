@@ -13,6 +13,14 @@ from fazhi_shared.stores.sources import Source, SourceStore
 from fazhi_shared.tasks import PollPayload, TaskName
 
 router = APIRouter(prefix="/v1", tags=["sources"])
+# A source polled every 0 or -5 seconds would be polled without pause; one polled every
+# 10^20 days never, and its next-poll time overflows a date.
+MAX_INTERVAL = 366 * 86400
+
+
+def _check_interval(source: Source) -> None:
+    if source.interval is not None and not 1 <= source.interval <= MAX_INTERVAL:
+        raise HTTPException(422, f"interval must be from 1 second to 366 days, not {source.interval} s")
 
 
 @router.get("/sources", summary="Every watched source")
@@ -22,6 +30,7 @@ def list_sources(redis: RedisDep) -> list[Source]:
 
 @router.post("/sources", status_code=201, summary="Add a source (due for a poll at once)")
 def create_source(source: Source, _key: ApiKeyDep, redis: RedisDep, response: Response) -> Source:
+    _check_interval(source)
     store = SourceStore(redis)
     if store.get(source.id) is not None:
         raise HTTPException(409, f"source {source.id} exists; PUT /v1/sources/{source.id} replaces it")
@@ -42,6 +51,7 @@ def get_source(source_id: str, redis: RedisDep) -> Source:
 def put_source(source_id: str, source: Source, _key: ApiKeyDep, redis: RedisDep) -> Source:
     if source.id != source_id:
         raise HTTPException(422, f"body id {source.id!r} differs from the path's {source_id!r}")
+    _check_interval(source)
     SourceStore(redis).put(source)
     return source
 

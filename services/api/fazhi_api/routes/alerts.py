@@ -195,7 +195,9 @@ def test_alert(alert_id: str, key: ApiKeyDep, redis: RedisDep, celery: CeleryDep
 @router.get("/alerts/{alert_id}/deliveries", response_model=DeliveryPage, summary="The alert's delivery log, newest first")
 def list_deliveries(
     alert_id: str, key: ApiKeyDep, redis: RedisDep,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    # Bounded: Redis takes ranges as 64-bit integers and answers an error past them.
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> dict[str, Any]:
     alert = _own(AlertStore(redis), alert_id, key)
     total, deliveries = DeliveryStore(redis).list_for_alert(alert.id, limit, offset)

@@ -61,14 +61,18 @@ def serve(settings: Settings, documents: list[Document]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def api(redis_server: str, seed_documents: list[Document],
-        tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    """A client of the API shared by a module's read-mostly tests, authorised for writes."""
+def api_settings(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The settings of a module's API: its own data directory and Redis database."""
     redis_url = f"{redis_server}/{next(_databases) % REDIS_DATABASES}"
     redis.Redis.from_url(redis_url).flushdb()
-    settings = Settings(data_dir=tmp_path_factory.mktemp("api-data"), redis_url=redis_url,
-                        api_keys=API_KEY)
-    with serve(settings, seed_documents) as url, httpx.Client(
+    return Settings(data_dir=tmp_path_factory.mktemp("api-data"), redis_url=redis_url,
+                    api_keys=API_KEY)
+
+
+@pytest.fixture(scope="module")
+def api(api_settings: Settings, seed_documents: list[Document]) -> Iterator[httpx.Client]:
+    """A client of the API shared by a module's read-mostly tests, authorised for writes."""
+    with serve(api_settings, seed_documents) as url, httpx.Client(
         base_url=url, timeout=30, headers={"Authorization": f"Bearer {API_KEY}"}
     ) as client:
         yield client

@@ -6,7 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from .conftest import assert_problem
+from fazhi_api.routes.alerts import search_request
+from fazhi_shared.settings import Settings
+from fazhi_shared.stores.alerts import AlertStore, owner_of
+from fazhi_shared.stores.redis import redis_client
+
+from .conftest import API_KEY, assert_problem
 
 ALERT = {"name": "a", "q": "复议", "webhook_url": "http://127.0.0.1:9/hook"}
 
@@ -65,3 +70,39 @@ def test_openapi_documents_problem_bodies_for_4xx(api: httpx.Client) -> None:
             assert problem is not None, f"{method.upper()} {path}"
             assert list(problem["content"]) == ["application/problem+json"]
             assert "422" not in operation["responses"]
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400", "-1e400"])
+def test_json_number_that_is_not_finite_is_a_400(api: httpx.Client, number: str) -> None:
+    raw = '{"id": "inf", "list_urls": ["http://a.example/"], "interval": ' + number + "}"
+    answer = api.put("/v1/sources/inf", content=raw.encode(), headers={"content-type": "application/json"})
+    assert "not finite" in assert_problem(answer, 400, "Invalid request")["detail"]
+    assert api.get("/v1/sources/inf").status_code == 404
+
+
+@pytest.mark.parametrize("interval", [-5, 0, "99999999999999999999d", 1e300])
+def test_source_interval_out_of_range_is_a_422(api: httpx.Client, interval: object) -> None:
+    source = {"id": "iv", "list_urls": ["http://a.example/"], "interval": interval}
+    body = assert_problem(api.post("/v1/sources", json=source), 422)
+    assert "interval must be from 1 second to 366 days" in body["detail"]
+    assert_problem(api.put("/v1/sources/iv", json=source), 422)
+    assert api.get("/v1/sources/iv").status_code == 404
+
+
+@pytest.mark.parametrize("offset", [str(2**63 - 1), str(10**20)])
+def test_delivery_log_offset_beyond_its_bound_is_a_422(api: httpx.Client, api_settings: Settings,
+                                                       offset: str) -> None:
+    # Saved through the store: the API refuses loopback webhooks, and no other host resolves here.
+    alert, _ = AlertStore(redis_client(api_settings)).create(
+        owner=owner_of(API_KEY), name="log", q="", filters={}, webhook_url="http://127.0.0.1:9/",
+        request=search_request("", {}), digest_interval_seconds=None, active=True)
+    assert api.get(f"/v1/alerts/{alert.id}/deliveries").json() == {"total": 0, "deliveries": []}
+    answer = api.get(f"/v1/alerts/{alert.id}/deliveries", params={"offset": offset})
+    assert "query.offset" in assert_problem(answer, 422, "Invalid request")["detail"]
+
+
+@pytest.mark.parametrize("interval", [[], {}, [60]])
+def test_source_interval_of_the_wrong_json_type_is_a_422(api: httpx.Client, interval: object) -> None:
+    source = {"id": "wt", "list_urls": ["http://a.example/"], "interval": interval}
+    body = assert_problem(api.put("/v1/sources/wt", json=source), 422, "Invalid request")
+    assert "body.interval" in body["detail"] and "not a duration" in body["detail"]

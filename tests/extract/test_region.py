@@ -78,6 +78,11 @@ def test_ambiguous_names_follow_context() -> None:
     # 朝阳区 is in Beijing and in Changchun; the text names 吉林省 and 长春市.
     found = region.resolve("朝阳区2021年度法治政府建设情况报告", {}, "2021年，朝阳区在长春市委、市政府领导下，落实《吉林省优化营商环境条例》……")
     assert found.region is not None and found.region.adcode == "220104"
+    # A body that names no other place: the site's name tells which 朝阳区.
+    body = "2022年，区政府深入推进法治政府建设，现将有关情况报告如下。"
+    for site, code in (("北京市朝阳区人民政府", "110105"), ("长春市朝阳区人民政府", "220104")):
+        found = region.resolve("朝阳区人民政府2022年法治政府建设年度情况报告", {"SiteName": site}, body)
+        assert found.region is not None and found.region.adcode == code
 
 
 def test_info_table_issuer() -> None:

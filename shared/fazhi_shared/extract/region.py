@@ -219,7 +219,9 @@ def _site_to_place(source: str) -> str:
 
 def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
     g = gazetteer()
-    scores = _context_scores(g, (title or "") + "\n" + text[:CONTEXT_CHARS])
+    # The site's name (北京市朝阳区人民政府) settles names shared by several places (朝阳区, 鼓楼区).
+    site = meta.get("SiteName", "")
+    scores = _context_scores(g, (title or "") + "\n" + site + "\n" + text[:CONTEXT_CHARS])
     relative_org: str | None = None
     relative_level: str | None = None
     relative_span: tuple[int, int] | None = None

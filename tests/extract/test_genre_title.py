@@ -64,3 +64,9 @@ def test_truncated_meta_title_is_completed_from_the_heading() -> None:
     meta = {"ArticleTitle": "关于2020年度全省法治政府建设工作..."}
     text = "关于2020年度全省法治政府建设工作情况的报告\n2020年，我省……"
     assert title.title(meta, None, text) == "关于2020年度全省法治政府建设工作情况的报告"
+    # The whole title only in a heading above the body container (h2 outside div.TRS_Editor).
+    body = "2020年，我省……\n一、主要工作"
+    assert title.title_in_text(meta, body) is None
+    heads = ["相关文章", "关于2020年度全省法治政府建设工作情况的报告"]
+    assert title.title(meta, None, body, heads) == "关于2020年度全省法治政府建设工作情况的报告"
+    assert title.title(meta, None, body, []) == "关于2020年度全省法治政府建设工作..."

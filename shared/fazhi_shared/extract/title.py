@@ -39,14 +39,21 @@ def _heading_like(line: str) -> bool:
     return bool(re.match(r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])", line))
 
 
+def _cut_short(meta: dict[str, str]) -> str | None:
+    """What is left of an ArticleTitle a CMS cut short (关于2020年度全省法治政府建设工作...)."""
+    truncated = re.match(r"^(.{6,}?)(?:\.{2,}|…+)$", _clean(meta.get("ArticleTitle", "")))
+    return truncated.group(1) if truncated else None
+
+
 def title_in_text(meta: dict[str, str], text: str) -> str | None:
     sites = _site_names(meta)
     article = _clean(meta.get("ArticleTitle", ""))
-    truncated = re.match(r"^(.{6,}?)(?:\.{2,}|…+)$", article)
-    if truncated:  # a CMS cut it short: the heading line has it whole
+    cut = _cut_short(meta)
+    if cut:  # the heading line has it whole, in the text or else above the body container
         for line in text.split("\n")[:15]:
-            if _clean(line).startswith(truncated.group(1)):
+            if _clean(line).startswith(cut):
                 return _clean(line)
+        return None
     if article and _plausible(article, sites):
         return article
     for line in text.split("\n")[:15]:
@@ -63,6 +70,10 @@ def title(
     found = title_in_text(meta, text)
     if found:
         return found
+    cut = _cut_short(meta)
+    if cut:
+        whole = [h for h in map(_clean, headings or []) if h.startswith(cut)]
+        return whole[0] if whole else _clean(meta["ArticleTitle"])
     for heading in headings or []:
         heading = _clean(heading)
         if _plausible(heading, sites) and _TITLE_WORDS.search(heading) and not _heading_like(heading):

@@ -75,7 +75,9 @@ def test_catalog_patterns(text: str, expected: list[tuple[str, float]]) -> None:
       [("mediation_disputes", 2345), ("mediation_success", 2301), ("mediation_success_rate_pct", 98.1)]),
      # The figure a change starts from is not this year's value.
      ("负责人出庭应诉率从85%提高到97%。", []),
-     ("收到行政复议申请由320件增加到356件。", [])],
+     ("收到行政复议申请由320件增加到356件。", []),
+     ("人民调解委员会共调解纠纷2100余件，调处矛盾纠纷一万二千多件。",
+      [("mediation_disputes", 2100), ("mediation_disputes", 12000)])],
 )
 def test_counts_named_after_the_number_and_rates_of_other_things(
         text: str, expected: list[tuple[str, float]]) -> None:

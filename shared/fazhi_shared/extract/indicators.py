@@ -20,7 +20,7 @@ _ARABIC = r"\d+(?:\.\d+)?"
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 # A sentence worth trying the catalog on: a number followed by a unit, or 百分之….
 # Written to start with one character class, which the regex engine scans for quickly.
-_COUNTED = re.compile(r"[\d一二三四五六七八九十百千万](?:\s*[件%项起宗份部个]|(?<=百)分之)")
+_COUNTED = re.compile(r"[\d一二三四五六七八九十百千万](?:[余多]?\s*[件%项起宗份部个]|(?<=百)分之)")
 _TARGET = re.compile(r"要求|确保|力争|目标|保持|不低于")
 # 到2025年，…达到100%: a year still ahead when the document was written makes the sentence a goal.
 _BY_YEAR = re.compile(r"到\s*((?:19|20)\d\d)\s*年")
@@ -52,7 +52,8 @@ _ABOUT = r"(?:近|约|达|逾|超过|合计|共计|共)?\s*"
 
 
 def _expand(pattern: str) -> str:
-    return pattern.replace("{num}", rf"{_ABOUT}(?P<n>{NUM})").replace(
+    # 2100余件 is stored as 2100, as 逾2100件 and 约2100件 are.
+    return pattern.replace("{num}", rf"{_ABOUT}(?P<n>{NUM})(?:余|多)?").replace(
         "{pct}", rf"(?:(?P<p>{_ARABIC})\s*%|百分之(?P<cn>{CN_NUM}(?:点[零〇一二三四五六七八九]+)?))"
     )
 

@@ -8,7 +8,7 @@ _SUBJECT = r"(?:法治(?:政府)?建设|依法行政|法治政府)"
 _NEGATIVE_TITLE = re.compile(
     r"政府工作报告|召开|举行|举办|会议|座谈|研讨|培训|调研|出席|讲话|发言|致辞|答记者问|解读|图解|"
     r"一图|读懂|视频|新闻|发布会|案例|典型|判决|裁定|决定书|处罚|公示|征求意见|论文|研究|探析|浅析|"
-    r"思考|述评|综述|评估报告|第三方|述法|第一责任人|督察|通报|表彰|获评|入选|荣获|示范|考核结果|"
+    r"思考|述评|综述|评估报告|第三方|述法|第一责任人|督察|通报|表彰|获评|入选|荣获|示范|考核|考评|"
     r"工作会|动员|部署会|推进会|学习|专题|宣讲|观察|访谈|如何|为何|怎样|！|？|发布|公布|出炉|晒出|亮相"
 )
 _ANNUAL = re.compile(
@@ -46,6 +46,10 @@ def doc_type(title: str | None, text: str) -> str:
     if quoted and _is_plan_title(quoted.group(1)):
         return _plan_kind(quoted.group(1))
     if _news_opening(t, text) and not _REPORT_OPENING.search(head):
+        return "other"
+    # 关于报送2022年度法治政府建设情况报告的通知 asks for reports; only one that issues a
+    # document (印发/转发) is that document.
+    if re.search(r"(?:通知|公告|通告|函)$", t) and not re.search(r"印发|转发", t):
         return "other"
     if _SUMMARY_AND_PLAN.search(t):
         return "annual_report"

@@ -68,13 +68,14 @@ def is_noise(line: str) -> bool:
 
 
 _META_SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]\s*([^\s|【】]+)")
-_META_DATE = re.compile(_WEB_DATE)
+# A web timestamp (2021-04-22 14:43, 2021年4月22日).
+WEB_DATE = re.compile(_WEB_DATE)
 _META_AUTHOR = re.compile(r"(?:作者|撰稿|撰稿人)\s*[:：]\s*([^\s|【】]+)")
 
 
 def meta_from_line(line: str, meta: dict[str, str]) -> None:
     """Publication date, source and author of a publication line, unless already known."""
-    m = _META_DATE.search(line)
+    m = WEB_DATE.search(line)
     if m and "PubDate" not in meta:
         meta["PubDate"] = m.group(0)
     m = _META_SOURCE.search(line)

@@ -15,7 +15,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from fazhi_shared.text.clean import is_noise, meta_from_line
+from fazhi_shared.text.clean import WEB_DATE, is_noise, meta_from_line
 
 META_NAMES = {
     "sitename": "SiteName",
@@ -104,12 +104,24 @@ _CJK_PUNCT = re.compile(r"[，。；：、]")
 _PUBLICATION_HINT = re.compile(r"[:：]|\d{4}")
 
 
+_INFO_HINTS = ("索引号", "发布机构", "发文机关", "文号", "生成日期", "成文日期", "引 号", "文 号")
+# The hints by their last character: a one-character search runs at memory speed on CJK text,
+# where a search for a CJK word is several times slower (its skip table barely skips).
+_HINTS_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _hint in _INFO_HINTS:
+    _HINTS_BY_LAST[_hint[-1]] = (*_HINTS_BY_LAST.get(_hint[-1], ()), _hint)
+
+
 def _has_info_label(text: str) -> bool:
-    # Substring tests: much faster than the alternation over a whole page.
-    return any(
-        label in text
-        for label in ("索引号", "发布机构", "发文机关", "文号", "生成日期", "成文日期", "引 号", "文 号")
-    )
+    """True when one of the info table's labels occurs in `text`."""
+    for last, hints in _HINTS_BY_LAST.items():
+        i = text.find(last)
+        while i >= 0:
+            for hint in hints:
+                if i + 1 >= len(hint) and text.startswith(hint, i + 1 - len(hint)):
+                    return True
+            i = text.find(last, i + 1)
+    return False
 
 
 def _meta(tree: LexborHTMLParser) -> dict[str, str]:
@@ -130,14 +142,20 @@ def _meta(tree: LexborHTMLParser) -> dict[str, str]:
     return meta
 
 
+_BLOCK_OR_BREAK = "br, td, th, " + _BLOCKS
+
+
 def _block_text(root: LexborNode) -> str:
     """Text with a line break after every block element and <br>, cells separated by spaces."""
-    for br in root.css("br"):
-        br.replace_with("\n")
-    for cell in root.css("td, th"):
-        cell.insert_after(" ")
-    for block in root.css(_BLOCKS):
-        block.insert_after("\n")
+    # One selector walk: every node gets its own insertion, so the order does not matter.
+    for node in root.css(_BLOCK_OR_BREAK):
+        tag = node.tag
+        if tag == "br":
+            node.replace_with("\n")
+        elif tag in ("td", "th"):
+            node.insert_after(" ")
+        else:
+            node.insert_after("\n")
     return root.text(deep=True, separator="", strip=False)
 
 
@@ -172,7 +190,7 @@ _ANY_BODY = ", ".join(BODY_SELECTORS)
 
 def _find_body(tree: LexborHTMLParser) -> LexborNode | None:
     """The first known container, in the order of BODY_SELECTORS, that holds text."""
-    candidates = [n for n in tree.css(_ANY_BODY) if len(_CJK_PUNCT.findall(n.text(deep=True))) >= 2]
+    candidates = [n for n in tree.css(_ANY_BODY) if _two_punct(n.text(deep=True))]
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
     for selector in BODY_SELECTORS:
@@ -182,12 +200,23 @@ def _find_body(tree: LexborHTMLParser) -> LexborNode | None:
     return candidates[0]
 
 
+def _two_punct(text: str) -> bool:
+    """At least two Chinese punctuation marks: a container that holds sentences."""
+    first = _CJK_PUNCT.search(text)
+    return first is not None and _CJK_PUNCT.search(text, first.end()) is not None
+
+
+def _punct_count(text: str) -> int:
+    # str.count runs in C at memory speed: three times faster than findall on a page.
+    return sum(map(text.count, "，。；：、"))
+
+
 def density_body(tree: LexborHTMLParser) -> LexborNode | None:
     """The smallest element holding at least 70% of the page's Chinese punctuation."""
     root = tree.body
     if root is None:
         return None
-    total = len(_CJK_PUNCT.findall(root.text(deep=True)))
+    total = _punct_count(root.text(deep=True))
     if total == 0:
         return root
     best = root
@@ -196,13 +225,38 @@ def density_body(tree: LexborHTMLParser) -> LexborNode | None:
         text = node.text(deep=True)
         if len(text) >= best_len:
             continue
-        if len(_CJK_PUNCT.findall(text)) >= total * 0.7:
+        if _punct_count(text) >= total * 0.7:
             best, best_len = node, len(text)
     return best
 
 
 def _lines(text: str) -> list[str]:
     return [ln for ln in (raw.strip() for raw in text.split("\n")) if ln]
+
+
+def _publication_meta(lines: list[str], known: dict[str, str]) -> dict[str, str]:
+    """Date, source and author from the page's publication lines (noise lines), the first
+    found of each; keys already in `known` are not looked for."""
+    found: dict[str, str] = {}
+    for line in lines:
+        # Only a line that can give a key still missing is checked for noise (the costly
+        # test): a source needs 来源, an author 作者 or 撰稿, a date a year.
+        want_date = "PubDate" not in known and "PubDate" not in found
+        want_source = "ContentSource" not in known and "ContentSource" not in found
+        want_author = "Author" not in known and "Author" not in found
+        if not (want_date or want_source or want_author):
+            break
+        if len(line) > 120 or not _PUBLICATION_HINT.search(line):
+            continue
+        if not (
+            (want_source and "来源" in line)
+            or (want_author and ("作者" in line or "撰稿" in line))
+            or (want_date and WEB_DATE.search(line))
+        ):
+            continue
+        if is_noise(line):
+            meta_from_line(line, found)
+    return found
 
 
 def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
@@ -226,11 +280,7 @@ def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
     if "PubDate" not in meta or "ContentSource" not in meta:
         # Text nodes one per line are enough here, and cost one call.
         lines = page_lines if page_text is not None else _lines(root.text(deep=True, separator="\n"))
-        line_meta: dict[str, str] = {}
-        for line in lines:
-            if len(line) <= 120 and _PUBLICATION_HINT.search(line) and is_noise(line):
-                meta_from_line(line, line_meta)
-        for key, value in line_meta.items():
+        for key, value in _publication_meta(lines, meta).items():
             meta.setdefault(key, value)
 
     hanweb = _HANWEB.search(html) if ("ContentStart" in html or "ZJEG_RSS" in html) else None

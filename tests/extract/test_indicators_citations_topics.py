@@ -77,7 +77,10 @@ def test_catalog_patterns(text: str, expected: list[tuple[str, float]]) -> None:
      ("负责人出庭应诉率从85%提高到97%。", []),
      ("收到行政复议申请由320件增加到356件。", []),
      ("人民调解委员会共调解纠纷2100余件，调处矛盾纠纷一万二千多件。",
-      [("mediation_disputes", 2100), ("mediation_disputes", 12000)])],
+      [("mediation_disputes", 2100), ("mediation_disputes", 12000)]),
+     # A list of unlike things closed by 等 is counted together: no one indicator's value.
+     ("参与政府合同协议、重大事项、重大行政规范性文件等合法性审查共计57件。", []),
+     ("对省政府规章草案和规范性文件进行合法性审查68件。", [("normative_docs_reviewed", 68)])],
 )
 def test_counts_named_after_the_number_and_rates_of_other_things(
         text: str, expected: list[tuple[str, float]]) -> None:

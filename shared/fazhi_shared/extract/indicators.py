@@ -190,6 +190,15 @@ def _domain_at(cat: Catalog, sentence: str, pos: int, end: int) -> str | None:
     return last
 
 
+def _mixed(cat: Catalog, sentence: str, start: int, end: int) -> bool:
+    """A clause listing subjects of several domains before its number counts them together
+    (合同协议、重大事项、规范性文件等合法性审查共计57件): no single indicator's value."""
+    if "等" not in sentence[start:end]:  # only a list closed by 等 sums up unlike things
+        return False
+    found = {cat.domain_of[m.group(0)] for m in cat.domain_words.finditer(sentence, start, end)}
+    return len(found) > 1
+
+
 def extract(text: str, written: int | None = None) -> list[Indicator]:
     """Catalog values in `text`; `written` (the publish year, when known) tells goals set
     for later years (到2025年…) from measured values."""
@@ -215,6 +224,8 @@ def extract(text: str, written: int | None = None) -> list[Indicator]:
                     continue
                 clause_start = max(sentence.rfind(c, 0, num_start) for c in "，,：:") + 1
                 if _TARGET.search(sentence, clause_start, m.end() + 3):
+                    continue
+                if rule.domain and _mixed(cat, sentence, clause_start, num_start):
                     continue
                 if written is not None and any(
                     int(y) > written for y in _BY_YEAR.findall(sentence, 0, num_start)

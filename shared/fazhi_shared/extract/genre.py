@@ -34,7 +34,9 @@ def doc_type(title: str | None, text: str) -> str:
     """Classify from the title first, the body's opening and structure second."""
     t = re.sub(r"\s+", "", title or "")
     head = text[:600]
-    if _academic(text[:3000]) or _speech(text[:1500]):
+    # A report delivered to the people's congress opens like a speech (各位委员：) but asks
+    # for its review (请予审议).
+    if _academic(text[:3000]) or (_speech(text[:1500]) and "请予审议" not in head):
         return "other"
     if _NEGATIVE_TITLE.search(re.sub(r"《[^》]*》", "", t)):
         # A notice that carries a plan (关于印发《…实施方案》的通知) is the plan itself.

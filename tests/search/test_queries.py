@@ -11,6 +11,7 @@ import pytest
 from fazhi_shared.models import Document
 from fazhi_shared.search.base import BadCursor, SearchBackend, SearchRequest
 from fazhi_shared.search.query import QuerySyntaxError
+from fazhi_shared.text.segment import tokens
 
 from .expect import contains, result_ids, visible, where
 
@@ -162,6 +163,22 @@ def test_near_duplicates_collapse_behind_their_first_copy(engine: SearchBackend,
     assert sum(h.duplicates for h in hits.values()) == len(copies)
     loose = result_ids(engine, collapse=False, filters={"is_report": ["any"]})
     assert {c.id for c in copies} <= loose
+
+
+def test_duplicates_are_counted_under_the_words_and_filters(engine: SearchBackend, corpus: list[Document]) -> None:
+    copies = [d for d in corpus if d.duplicate_of]
+    original = next(d for d in corpus if d.id == copies[0].duplicate_of)
+    mirrored = sum(1 for c in copies if c.duplicate_of == original.id)
+    words = tokens(original.text)
+    # Two adjacent words that stay two words when searched: a phrase, not a single term.
+    phrase = next(a + b for a, b in zip(words, words[1:], strict=False)
+                  if len(a) > 1 and len(b) > 1 and len(tokens(a + b)) == 2)
+    hits = {h.id: h for h in engine.search(SearchRequest(q=f'"{phrase}"', size=100)).hits}
+    assert hits[original.id].duplicates == mirrored
+    # The copies come from another source: filtered to the original's, none is counted.
+    narrowed = engine.search(SearchRequest(q=f'"{phrase}"', size=100,
+                                           filters={"source_id": [original.source_id]}))
+    assert next(h for h in narrowed.hits if h.id == original.id).duplicates == 0
 
 
 def test_similar_documents(engine: SearchBackend, corpus: list[Document]) -> None:

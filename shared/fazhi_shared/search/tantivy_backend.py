@@ -376,7 +376,13 @@ class TantivyBackend(SearchBackend):
             return {}
         loose = request.model_copy(update={"collapse": False})
         filters = [*plan.keyword_filters(loose), ("duplicate_of", ids)]
-        query = combine(text_query, filter_query(self.schema, filters, plan.int_ranges(loose)))
+        only_copies = filter_query(self.schema, filters, plan.int_ranges(loose))
+        assert only_copies is not None  # duplicate_of is always among the filters
+        # The filter (a handful of copies, often none) goes first: with the words first, a
+        # phrase query ran its position checks over a large part of the index (15 ms at
+        # 100k documents for a phrase in 75% of them, against 0.6 ms).
+        must = tantivy.Occur.Must
+        query = tantivy.Query.boolean_query([(must, only_copies), (must, text_query)])
         return plan.read_duplicates(searcher.aggregate(query, plan.duplicate_aggs(ids)))
 
     def close(self) -> None:

@@ -80,7 +80,9 @@ def test_catalog_patterns(text: str, expected: list[tuple[str, float]]) -> None:
       [("mediation_disputes", 2100), ("mediation_disputes", 12000)]),
      # A list of unlike things closed by 等 is counted together: no one indicator's value.
      ("参与政府合同协议、重大事项、重大行政规范性文件等合法性审查共计57件。", []),
-     ("对省政府规章草案和规范性文件进行合法性审查68件。", [("normative_docs_reviewed", 68)])],
+     ("对省政府规章草案和规范性文件进行合法性审查68件。", [("normative_docs_reviewed", 68)]),
+     # Cases handled include last year's; the new ones that follow are the year's received.
+     ("共办理行政复议案件189件，其中新收176件。", [("admin_reconsideration_received", 176)])],
 )
 def test_counts_named_after_the_number_and_rates_of_other_things(
         text: str, expected: list[tuple[str, float]]) -> None:

@@ -67,9 +67,11 @@ def looks_traditional(text: str) -> bool:
 
 
 # Only the characters that change are visited: most pages hold none or a few runs of U+3000.
-_TO_FOLD = re.compile(
-    "[" + "".join(re.escape(chr(cp)) for cp in sorted(_FULLWIDTH)) + "]+"
-)
+_FOLD_CLASS = "[" + "".join(re.escape(chr(cp)) for cp in sorted(_FULLWIDTH)) + "]"
+_TO_FOLD = re.compile(_FOLD_CLASS + "+")
+# The bare class finds the first one three times faster than the run pattern, which the regex
+# engine cannot skip ahead to (most texts hold none at all).
+_FOLD_FIRST = re.compile(_FOLD_CLASS)
 
 
 def _fold(match: re.Match[str]) -> str:
@@ -82,7 +84,10 @@ def fold_width(text: str) -> str:
         text = text.replace("\u3000", " ")
     if "\xa0" in text:
         text = text.replace("\xa0", " ")
-    text = _TO_FOLD.sub(_fold, text)
+    first = _FOLD_FIRST.search(text)
+    if first is not None:
+        start = first.start()
+        text = text[:start] + _TO_FOLD.sub(_fold, text[start:])
     if "．" in text:
         text = _NUM_STOP.sub(".", text)
     return text
@@ -105,7 +110,6 @@ _HEADING_AFTER_SPACE = re.compile(
     r" (?<=[\u4e00-\u9fff：:，,。；] )(?=" + HEADING_START + r")"
 )
 _SPACES = re.compile(r"[ \t\r\u3000\xa0]+")
-_MULTI_SPACE = re.compile(r" {2,}")
 # Characters spaced out for layout (法 治 政 府 建 设): three or more single CJK characters each
 # separated by one space. Other spaces between CJK characters separate fields (来源：x 时间：y)
 # and stay.
@@ -135,7 +139,10 @@ def clean_whitespace(text: str) -> str:
     for ch in "\t\u3000\xa0":
         if ch in text:
             text = text.replace(ch, " ")
-    text = _MULTI_SPACE.sub(" ", text)
+    # Runs of spaces (mostly the indentation of each paragraph) collapse by plain replacement:
+    # each pass halves every run, at C speed, where a regex sub pays for every match.
+    while "  " in text:
+        text = text.replace("  ", " ")
     text = _SENTENCE_END_SPACE.sub("\n", text)
     text = _HEADING_AFTER_SPACE.sub("\n", text)
     if _SPACED_HINT.search(text):

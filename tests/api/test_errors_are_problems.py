@@ -106,3 +106,19 @@ def test_source_interval_of_the_wrong_json_type_is_a_422(api: httpx.Client, inte
     source = {"id": "wt", "list_urls": ["http://a.example/"], "interval": interval}
     body = assert_problem(api.put("/v1/sources/wt", json=source), 422, "Invalid request")
     assert "body.interval" in body["detail"] and "not a duration" in body["detail"]
+
+
+def test_an_uploaded_json_document_is_kept_as_is(api: httpx.Client) -> None:
+    raw = b'{"title": "\\ud800", "n": NaN}'  # not the API's JSON: a document body, queued
+    answer = api.post("/v1/ingest", params={"url": "https://upload.example/a.json"}, content=raw,
+                      headers={"content-type": "application/json"})
+    assert answer.status_code == 202, answer.text
+    assert answer.json()["queued"] == 1
+
+
+def test_a_large_json_body_passes_the_check_to_the_route(api: httpx.Client) -> None:
+    source = {"id": "big", "name": "x" * (2 << 20), "list_urls": ["http://a.example/"]}
+    answer = api.put("/v1/sources/big", json=source)
+    assert answer.status_code == 200, answer.text[:300]
+    assert api.get("/v1/sources/big").json()["name"] == source["name"]
+    assert api.delete("/v1/sources/big").status_code == 204

@@ -21,13 +21,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fazhi_api.problems import problem
 
+# Bodies kept as bytes, never parsed by the API (an uploaded document may well be JSON with
+# anything in it), and the most read into memory for the check: the API's own JSON bodies
+# are small, and a larger one passes on unchecked to the route's own limits.
+RAW_BODY_PATHS = frozenset({"/v1/ingest"})
+MAX_CHECKED = 1 << 20
+
 
 class JsonBodyGuard:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_json(scope):
+        if scope["type"] != "http" or scope["path"] in RAW_BODY_PATHS or not _is_json(scope):
             await self.app(scope, receive, send)
             return
         messages: list[Message] = []
@@ -38,9 +44,9 @@ class JsonBodyGuard:
             if message["type"] != "http.request":
                 break
             body.extend(message.get("body", b""))
-            if not message.get("more_body", False):
+            if not message.get("more_body", False) or len(body) > MAX_CHECKED:
                 break
-        detail = _unsafe(bytes(body))
+        detail = _unsafe(bytes(body)) if len(body) <= MAX_CHECKED else None
         if detail:
             await problem(400, "Invalid request", detail)(scope, receive, send)
             return

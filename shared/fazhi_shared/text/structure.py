@@ -66,11 +66,17 @@ def _marker(line: str) -> tuple[int, int] | None:
     return int(m.lastgroup[1:]), m.end()
 
 
+_STOP = re.compile(r"[。！？；]")
+
+
 def _heading_text(line: str) -> str:
     """The heading line itself, or the first sentence of a paragraph that opens with one."""
-    m = _FIRST_SENTENCE.match(line[: MAX_HEADING + 1])
-    if m and m.end() < len(line):
-        return m.group(0)[:MAX_HEADING]
+    # The first sentence end after the first character (what `_FIRST_SENTENCE` matches up
+    # to), found by a plain search instead of a lazy match that steps character by character.
+    stop = _STOP.search(line, 1, MAX_HEADING + 1)
+    end = stop.end() if stop is not None else min(len(line), MAX_HEADING + 1)
+    if end < len(line):
+        return line[:min(end, MAX_HEADING)]
     return line[:MAX_HEADING]
 
 
@@ -100,7 +106,7 @@ def classify(heading: str) -> str | None:
 
 _MARKER_FIRST = frozenset("第" + _NUM + "（(0123456789")
 _HINT_FIRST = frozenset("下今新12")
-_HINT_WORDS = ("存在", "仍有", "还有", "面临")
+_HINT_WORD = re.compile("存在|仍有|还有|面临")
 _IMPLICIT_HINT = re.compile(r"存在|仍有|还有|面临|^(?:下一|下步|今后|新的一年|(?:19|20)\d\d)")
 
 
@@ -142,7 +148,7 @@ def outline(text: str, doc_type: str | None = None) -> list[Section]:
         if marker is not None:
             found.append((start, marker[0], _heading_text(line), None))
             continue
-        if found and (first in _HINT_FIRST or any(h in line[:160] for h in _HINT_WORDS)):
+        if found and (first in _HINT_FIRST or _HINT_WORD.search(line, 0, 160)):
             kind = _implicit_kind(line)
             if kind is not None:
                 found.append((start, -1, _implicit_heading(line), kind))
@@ -192,21 +198,23 @@ def outline(text: str, doc_type: str | None = None) -> list[Section]:
         section = _Open(kind=kind, heading=heading, level=level, start=start)
         sections.append(section)
         stack.append((rank, section))
-    # Each section ends where the next one of the same or a higher level begins.
-    out: list[Section] = []
-    for i, section in enumerate(sections):
-        end = len(text)
-        for later in sections[i + 1:]:
-            if later.level <= section.level:
-                end = later.start
-                break
+    # Each section ends where the next one of the same or a higher level begins: found from
+    # the last section back, keeping the later sections that can still end an earlier one.
+    ends: list[int] = []
+    upcoming: list[_Open] = []
+    for section in reversed(sections):
+        while upcoming and upcoming[-1].level > section.level:
+            upcoming.pop()
+        end = upcoming[-1].start if upcoming else len(text)
         while end > section.start and text[end - 1] == "\n":
             end -= 1
-        out.append(
-            Section(kind=section.kind, heading=section.heading, level=section.level,  # type: ignore[arg-type]
-                    start=section.start, end=end)
-        )
-    return out
+        ends.append(end)
+        upcoming.append(section)
+    return [
+        Section(kind=section.kind, heading=section.heading, level=section.level,  # type: ignore[arg-type]
+                start=section.start, end=end)
+        for section, end in zip(sections, reversed(ends), strict=True)
+    ]
 
 
 @dataclass

@@ -49,10 +49,20 @@ _LINE = re.compile(
 )
 
 
+# What a line must hold for `_LINE` to match: one of the first characters of its anchored
+# alternatives, or one of the words of those that may start anywhere. Checking this first
+# spares the `.*` alternatives, which backtrack over every ordinary paragraph.
+_LINE_FIRST = frozenset("本站搜省热相上下附网联无EhH您当所首")
+_LINE_ANYWHERE = re.compile(
+    "扫一扫在手机|用手机扫描二维码|手机扫码|版权所有|主办单位|承办单位|协办单位|网站标识码|ICP备|公网安备"
+    "|技术支持|建议使用|分辨率"
+)
+
+
 def is_noise(line: str) -> bool:
     if len(line) > 200:
         return False
-    if _LINE.match(line):
+    if (line[:1] in _LINE_FIRST or _LINE_ANYWHERE.search(line)) and _LINE.match(line):
         return True
     if len(line) > 120:
         return False

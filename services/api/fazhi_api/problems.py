@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import kombu.exceptions
+import redis.exceptions
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -14,6 +16,9 @@ from fazhi_shared.search.base import BadCursor
 from fazhi_shared.search.query import QuerySyntaxError
 
 log = logging.getLogger(__name__)
+# A store that is down or slow is the server's trouble but not a bug: 503 with Retry-After.
+UNAVAILABLE = (ConnectionError, TimeoutError, redis.exceptions.ConnectionError,
+               redis.exceptions.TimeoutError, kombu.exceptions.OperationalError)
 PROBLEM = "application/problem+json"
 
 
@@ -55,7 +60,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem(503 if isinstance(exc, ConnectionError) else 500, "Internal error", type(exc).__name__)
+        if isinstance(exc, UNAVAILABLE):
+            response = problem(503, "Service unavailable",
+                               f"a store did not answer ({type(exc).__name__}); try again shortly")
+            response.headers["Retry-After"] = "5"
+            return response
+        return problem(500, "Internal error", type(exc).__name__)
 
 
 def _title(status: int) -> str:

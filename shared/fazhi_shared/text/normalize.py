@@ -51,19 +51,34 @@ _TRADITIONAL_HINT = re.compile(
 )
 
 
+_SAMPLE = 2000
+
+
 def looks_traditional(text: str) -> bool:
     """True when converting to simplified changes a noticeable share of the CJK characters."""
-    sample = text[:2000]
+    return _traditional(text)[0]
+
+
+def _traditional(text: str) -> tuple[bool, str]:
+    """Whether `text` looks traditional, and the simplified form of its whole first lines
+    (up to the last line break of the sample) when it was converted to decide.
+
+    OpenCC never converts across a line break (no dictionary entry holds one), so those lines
+    converted here are reused for the whole text instead of being converted twice.
+    """
+    sample = text[:_SAMPLE]
     if not sample or not _TRADITIONAL_HINT.search(sample):
-        return False
-    converted = to_simplified(sample)
+        return False, ""
+    cut = sample.rfind("\n") + 1
+    head = to_simplified(sample[:cut]) if cut else ""
+    converted = head + to_simplified(sample[cut:])
     if converted == sample:
-        return False
+        return False, head
     if len(converted) != len(sample):
-        return True
+        return True, head
     changed = sum(map(operator.ne, sample, converted))
     cjk = len(_CJK.findall(sample))
-    return changed >= 3 and changed / max(1, cjk) > 0.03
+    return changed >= 3 and changed / max(1, cjk) > 0.03, head
 
 
 # Only the characters that change are visited: most pages hold none or a few runs of U+3000.
@@ -186,10 +201,13 @@ def normalize(text: str, traditional: bool | None = None) -> tuple[str, bool]:
     `traditional` forces the decision (metadata of a page follows its body).
     """
     text = fold_width(text)
+    head = ""
     if traditional is None:
-        traditional = looks_traditional(text)
+        traditional, head = _traditional(text)
     if traditional:
-        text = to_simplified(text)
+        # `head` is the simplified form of text[:n] for the n whole first lines it covers.
+        cut = text.rfind("\n", 0, _SAMPLE) + 1 if head else 0
+        text = head + to_simplified(text[cut:])
     return clean_whitespace(text), traditional
 
 

@@ -15,8 +15,9 @@ container, plain text as scraped).
 Measured on one core, in one run, document by document in turn (the order rotating from one
 document to the next, so that none of the three profits more often from the caches the one
 before warmed on the same text): the segmenter alone on the final text (`tokens` +
-`sub_tokens`, what indexing a document needs from the segmenter), the text stage (decode + format + body extraction + clean + normalize + outline +
-segmentation, i.e. `read_page`, `outline`, `tokens`, `sub_tokens`) and the whole
+`sub_tokens`, what indexing a document needs from the segmenter), the text stage (decode +
+format + body extraction + clean + normalize + outline + segmentation, i.e. `read_page`,
+`outline`, `tokens`, `sub_tokens`) and the whole
 `pipeline.process` (the text stage plus the field extractors: title, dates, genre, issuer and
 region, indicators, citations, topics, SimHash). THE target figure is the whole stage's speed
 over the segmenter-alone speed, to keep at or above 0.5; the text stage's ratio is shown too.

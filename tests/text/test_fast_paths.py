@@ -113,3 +113,13 @@ def test_section_ends_are_the_next_heading_at_the_same_level_or_above(lines: lis
         while end > section.start and text[end - 1] == "\n":
             end -= 1
         assert section.end == end
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="法治 政府\t\r\n\u3000\xa0建设２報告", max_size=12), st.booleans())
+def test_inline_values_without_spaces_skip_the_patterns(text: str, traditional: bool) -> None:
+    plain = normalize.fold_width(text)
+    if traditional:
+        plain = normalize.to_simplified(plain)
+    plain = normalize._SPACED_OUT.sub(normalize._unspace, normalize._SPACES.sub(" ", plain.replace("\n", " ")))
+    assert normalize.normalize_inline(text, traditional) == plain.strip()

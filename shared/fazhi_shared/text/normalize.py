@@ -216,4 +216,8 @@ def normalize_inline(text: str, traditional: bool) -> str:
     text = fold_width(text)
     if traditional:
         text = to_simplified(text)
+    if " " not in text and "\n" not in text and "\t" not in text and "\r" not in text:
+        # Folding turned U+3000 and NBSP into spaces: without any space both patterns are
+        # no-ops (most values: dates, names, a title).
+        return text.strip()
     return _SPACED_OUT.sub(_unspace, _SPACES.sub(" ", text.replace("\n", " "))).strip()

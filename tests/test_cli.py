@@ -34,3 +34,19 @@ def test_extract_reports_missing_files_clearly() -> None:
     assert result.returncode == 1
     assert "/nonexistent/report.html" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_up_refuses_a_port_in_use_with_a_clear_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "FAZHI_DATA_DIR": str(tmp_path / "data"), "FAZHI_API_PORT": str(port)}
+        result = subprocess.run([sys.executable, "-m", "fazhi_cli.main", "up"], env=env,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"127.0.0.1:{port} is in use" in result.stderr
+    assert not (tmp_path / "data" / "run" / "redis.url").exists(), "nothing was started"

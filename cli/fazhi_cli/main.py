@@ -46,6 +46,17 @@ def ensure_api_key(settings: Settings) -> tuple[str, bool]:
     return key, True
 
 
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def _wait_http(url: str, timeout: float) -> int:
     deadline = time.monotonic() + timeout
     while True:
@@ -78,6 +89,10 @@ def up(
     overrides = {"api_port": api_port} if api_port else {}
     settings = get_settings(**overrides)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if not _port_free(settings.api_host, settings.api_port):
+        console.print(f"[red]{settings.api_host}:{settings.api_port} is in use (another `fazhi up`?); "
+                      "set FAZHI_API_PORT or use --api-port")
+        raise typer.Exit(1)
     key, created = ensure_api_key(settings)
     supervisor = Supervisor(settings)
     stop_requested = False

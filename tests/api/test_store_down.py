@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import httpx
 
 from fazhi_shared.settings import Settings
-from fazhi_shared.stores.embedded_redis import free_port
 from tests.api.conftest import API_KEY, assert_problem, serve
 
 
 def test_redis_down_answers_503_with_retry_after(tmp_path: Path) -> None:
-    # Nothing listens on this port: every Redis call is refused.
-    dead = Settings(data_dir=tmp_path / "data", redis_url=f"redis://127.0.0.1:{free_port()}/0",
+    # A port held but never listened on: every Redis call is refused, and no other server
+    # of the test can be given it meanwhile.
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    port = held.getsockname()[1]
+    dead = Settings(data_dir=tmp_path / "data", redis_url=f"redis://127.0.0.1:{port}/0",
                     api_keys=API_KEY)
-    with serve(dead, []) as url, httpx.Client(
+    with held, serve(dead, []) as url, httpx.Client(
         base_url=url, timeout=30, headers={"Authorization": f"Bearer {API_KEY}"}
     ) as client:
         answer = client.get("/v1/alerts")

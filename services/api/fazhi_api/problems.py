@@ -57,14 +57,21 @@ def install(app: FastAPI) -> None:
             response.headers[key] = value
         return response
 
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("%s %s: a store did not answer: %r", request.method, request.url.path, exc)
+        response = problem(503, "Service unavailable",
+                           f"a store did not answer ({type(exc).__name__}); try again shortly")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    # Registered per class, these run inside the app (the catch-all below runs in the
+    # outermost middleware, which re-raises after answering).
+    for unavailable in UNAVAILABLE:
+        app.add_exception_handler(unavailable, _unavailable)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        if isinstance(exc, UNAVAILABLE):
-            response = problem(503, "Service unavailable",
-                               f"a store did not answer ({type(exc).__name__}); try again shortly")
-            response.headers["Retry-After"] = "5"
-            return response
         return problem(500, "Internal error", type(exc).__name__)
 
 

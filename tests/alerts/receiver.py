@@ -109,6 +109,11 @@ class Receiver:
         call = Call(path, headers, body, verified, error, time.time(), status)
         if delay:
             time.sleep(delay)
+        # Logged before the answer is written, so a sender that has read the answer always
+        # finds its call here; taken back if the sender is gone (it gave up: a timeout).
+        call.at = time.time()
+        with self.lock:
+            self.calls.append(call)
         try:
             handler.send_response(status)
             for name, value in extra.items():
@@ -117,10 +122,8 @@ class Receiver:
             handler.end_headers()
             handler.wfile.write(payload)
         except OSError:
-            return  # the sender gave up (timeout): not a delivered call
-        call.at = time.time()
-        with self.lock:
-            self.calls.append(call)
+            with self.lock:
+                self.calls.remove(call)
 
     def received(self, path: str, status: int | None = 200) -> list[Call]:
         with self.lock:

@@ -60,10 +60,13 @@ def test_signature_verifies_with_the_standard_library(receiver: Receiver, tmp_pa
     body = '{"type":"alert.test","data":{}}'
     headers = signing.headers([secret], "msg_abc", int(time.time()), body)
     assert sender.post(receiver.url("/signed"), body, headers, _settings(tmp_path)).ok
+    # The receiver logs a call just after its answer is written: wait for the log.
+    receiver.wait_for(lambda: len(receiver.received("/signed")) == 1)
     [call] = receiver.received("/signed")
     assert call.verified, call.error
     tampered = signing.headers([new_secret()], "msg_abc", int(time.time()), body)
     sender.post(receiver.url("/signed"), body, tampered, _settings(tmp_path))
+    receiver.wait_for(lambda: len(receiver.received("/signed")) == 2)
     assert not receiver.received("/signed")[1].verified
 
 

@@ -2,7 +2,7 @@
 
     uv run python bench/synth.py --docs 3 --json     # look at a few
 
-Each document: an issuer drawn from the gazetteer (shared/fazhi_shared/data/gazetteer.csv:
+Each document: an issuer drawn from the gazetteer (shared/fazhi_shared/catalogs/gazetteer.csv:
 every province, prefecture and county-level division), a genre and year with a realistic
 title, a body of 15–45 paragraphs recombined from the five real seed reports, indicators
 with values in a plausible range for the issuer's level, topics and cited laws drawn from

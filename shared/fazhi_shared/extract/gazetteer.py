@@ -1,8 +1,8 @@
 """Every province, prefecture and county-level division with its official code, and the names
-people write for them (黔西南州, 锡林郭勒, 鄂温克旗, 广西), loaded once from data/gazetteer.csv.
+people write for them (黔西南州, 锡林郭勒, 鄂温克旗, 广西), loaded once from catalogs/gazetteer.csv.
 
 The CSV was built at development time from the adcode table shipped in the `cpca` wheel
-(PyPI); see data/README.md. Nothing is downloaded at run time.
+(PyPI); see catalogs/README.md. Nothing is downloaded at run time.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Gazetteer:
         for place in rows:
             for alias in self._aliases(place):
                 aliases.setdefault(alias, []).append(place)
-        # Short names in use that no rule derives (巴州, 达茂旗, 锡盟), from data/short_names.csv.
+        # Short names in use that no rule derives (巴州, 达茂旗, 锡盟), from catalogs/short_names.csv.
         for alias, code in (short or {}).items():
             if code in self.by_code and self.by_code[code] not in aliases.get(alias, []):
                 aliases.setdefault(alias, []).append(self.by_code[code])
@@ -135,7 +135,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @functools.cache
 def gazetteer() -> Gazetteer:
-    data = resources.files("fazhi_shared") / "data"
+    data = resources.files("fazhi_shared") / "catalogs"
     with (data / "gazetteer.csv").open(encoding="utf-8") as f:
         rows = [
             Place(r["adcode"], r["name"], r["level"], r["parent"] or None, r.get("former") == "1")

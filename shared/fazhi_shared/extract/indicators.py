@@ -1,4 +1,4 @@
-"""Indicators: the comparable numbers of data/indicators.yaml, with value, unit and offsets."""
+"""Indicators: the comparable numbers of catalogs/indicators.yaml, with value, unit and offsets."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def _expand(pattern: str) -> str:
 
 @functools.cache
 def catalog() -> Catalog:
-    path = resources.files("fazhi_shared") / "data" / "indicators.yaml"
+    path = resources.files("fazhi_shared") / "catalogs" / "indicators.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     domain_of = {w: d for d, words in data["domains"].items() for w in words}
     words = sorted(domain_of, key=len, reverse=True)
@@ -151,7 +151,7 @@ class Definition:
 @functools.cache
 def definitions() -> tuple[Definition, ...]:
     """Every indicator of the catalog with its label, unit and synonyms (for the API and docs)."""
-    path = resources.files("fazhi_shared") / "data" / "indicators.yaml"
+    path = resources.files("fazhi_shared") / "catalogs" / "indicators.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(
         Definition(i["name"], i["label"], i["unit"], tuple(i.get("synonyms", ())))

@@ -1,4 +1,4 @@
-"""Topics from the taxonomy in data/topics.yaml, assigned by keyword counts in one pass."""
+"""Topics from the taxonomy in catalogs/topics.yaml, assigned by keyword counts in one pass."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class Taxonomy:
 
 @functools.cache
 def _taxonomy() -> Taxonomy:
-    path = resources.files("fazhi_shared") / "data" / "topics.yaml"
+    path = resources.files("fazhi_shared") / "catalogs" / "topics.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     topics_of: dict[str, list[int]] = {}
     for index, topic in enumerate(data["topics"]):

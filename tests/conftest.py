@@ -12,13 +12,18 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 import redis
+import uvicorn
 
+from fazhi_api.app import create_app
+from fazhi_shared.models import Document
+from fazhi_shared.search import open_backend
 from fazhi_shared.settings import Settings
 from fazhi_shared.stores.embedded_redis import free_port, start_redis
 
@@ -37,12 +42,16 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc.wait(10)
 
 
-@pytest.fixture
-def redis_url(redis_server: str) -> str:
-    db = next(_databases) % REDIS_DATABASES
-    url = f"{redis_server}/{db}"
+def fresh_database(redis_server: str) -> str:
+    """The URL of a database of the session's Redis that no other test uses, emptied."""
+    url = f"{redis_server}/{next(_databases) % REDIS_DATABASES}"
     redis.Redis.from_url(url).flushdb()
     return url
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    return fresh_database(redis_server)
 
 
 @pytest.fixture
@@ -159,3 +168,25 @@ def seeded_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack = start_stack(tmp_path_factory.mktemp("stack") / "data", "--ingest", str(SEEDS))
     yield stack
     stack.stop()
+
+
+@contextmanager
+def serve(settings: Settings, documents: list[Document]) -> Iterator[str]:
+    """Index `documents`, then run the app on a free port; yields its base URL."""
+    backend = open_backend(settings)
+    backend.upsert(documents)
+    backend.close()
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -29,10 +29,7 @@ from fazhi_shared.settings import Settings
 from fazhi_shared.stores.embedded_redis import free_port
 from fazhi_shared.tasks import AlertsPayload, TaskName
 
-from ..conftest import (
-    REDIS_DATABASES,
-    _databases,  # one counter, so no two tests share a database
-)
+from ..conftest import fresh_database
 from .receiver import Receiver
 
 KEY, OTHER_KEY = "key-alice-0123456789", "key-bob-0123456789"
@@ -56,9 +53,8 @@ def alerts_redis(redis_server: str) -> str:
 
 
 def make_env(redis_server: str, data_dir: Path, **extra: str) -> dict[str, str]:
-    url = f"{redis_server}/{next(_databases) % REDIS_DATABASES}"
-    redis.Redis.from_url(url).flushdb()
-    return {"FAZHI_DATA_DIR": str(data_dir), "FAZHI_REDIS_URL": url, **FAST, **extra}
+    return {"FAZHI_DATA_DIR": str(data_dir), "FAZHI_REDIS_URL": fresh_database(redis_server),
+            **FAST, **extra}
 
 
 def settings_from(env: dict[str, str]) -> Settings:

@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
-from fazhi_api.app import create_app
 from fazhi_shared.models import Document
-from fazhi_shared.search import open_backend
 from fazhi_shared.settings import Settings
-from fazhi_shared.stores.embedded_redis import free_port
+from tests.conftest import fresh_database, serve
 
 from .corpus import NINGXIA, YEAR, Planned, expected_status
 
@@ -26,23 +21,9 @@ from .corpus import NINGXIA, YEAR, Planned, expected_status
 def api(corpus: list[Document], redis_server: str,
         tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("analytics-api"),
-                        redis_url=f"{redis_server}/0", api_keys="test-key")
-    backend = open_backend(settings)
-    backend.upsert(corpus)
-    backend.close()
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+                        redis_url=fresh_database(redis_server), api_keys="test-key")
+    with serve(settings, corpus) as url, httpx.Client(base_url=url, timeout=30) as client:
         yield client
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def _csv(response: httpx.Response) -> list[dict[str, str]]:

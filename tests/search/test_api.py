@@ -3,19 +3,14 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
-from fazhi_api.app import create_app
 from fazhi_shared.models import Document
-from fazhi_shared.search import open_backend
 from fazhi_shared.settings import Settings
-from fazhi_shared.stores.embedded_redis import free_port
+from tests.conftest import fresh_database, serve
 
 from .expect import visible, where
 
@@ -23,24 +18,10 @@ from .expect import visible, where
 @pytest.fixture(scope="module")
 def api(corpus: list[Document], redis_server: str,
         tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("api-data"), redis_url=f"{redis_server}/0",
+    settings = Settings(data_dir=tmp_path_factory.mktemp("api-data"), redis_url=fresh_database(redis_server),
                         api_keys="search-test-key")
-    backend = open_backend(settings)
-    backend.upsert(corpus)
-    backend.close()
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+    with serve(settings, corpus) as url, httpx.Client(base_url=url, timeout=30) as client:
         yield client
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.mark.parametrize(("query", "position"), [

@@ -99,3 +99,32 @@ def test_kubernetes_deployments_run_what_fazhi_up_runs(tmp_path) -> None:  # typ
     config = next(d for d in docs if d["kind"] == "ConfigMap")
     secret = next(d for d in docs if d["kind"] == "Secret")
     assert set(config["data"]) | set(secret["stringData"]) <= known
+
+
+def test_every_task_name_has_a_consumer_on_its_queue(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each named task is registered by the service whose worker `fazhi up` starts on the
+    task's queue: a name with no consumer would pile up, unseen, in Redis."""
+    import json
+    import sys
+
+    apps = {"crawl": "fazhi_crawler", "process": "fazhi_worker", "index": "fazhi_indexer",
+            "alerts": "fazhi_alerts", "deliver": "fazhi_alerts"}
+    script = (
+        "import importlib, json\n"
+        f"apps = {apps!r}\n"
+        "out = {}\n"
+        "for queue, package in apps.items():\n"
+        "    app = importlib.import_module(package + '.celery_app').app\n"
+        "    app.loader.import_default_modules()\n"
+        "    out[queue] = sorted(n for n in app.tasks if not n.startswith('celery.'))\n"
+        "print(json.dumps(out))\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "FAZHI_DATA_DIR": str(tmp_path),
+           "FAZHI_REDIS_URL": "redis://127.0.0.1:1/0"}  # imported only, never connected
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    registered = json.loads(result.stdout)
+    for name in TaskName:
+        queue = name.value.split(".", 1)[0]
+        assert name.value in registered[queue], f"{name.value}: no consumer on queue {queue}"

@@ -27,7 +27,6 @@ class TaskName(StrEnum):
     CRAWL_POLL_DUE = "crawl.poll_due"
     PROCESS_DOCUMENT = "process.document"
     INDEX_DOCUMENT = "index.document"
-    INDEX_DELETE = "index.delete"
     ALERTS_MATCH = "alerts.match"
     DELIVER_WEBHOOK = "deliver.webhook"
 

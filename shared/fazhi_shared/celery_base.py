@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import kombu.exceptions
+import redis.exceptions
 from celery import Celery, Task
 
 from fazhi_shared.settings import Settings
@@ -62,7 +64,10 @@ def make_celery(service: str, settings: Settings) -> Celery:
 class PipelineTask(Task):
     """Base of every pipeline task: retries transient failures, dead-letters the rest."""
 
-    autoretry_for = (TransientError, ConnectionError, TimeoutError)
+    # A store or the broker briefly away is worth waiting for; anything else is a bug or bad
+    # input and goes to dead letters at once.
+    autoretry_for = (TransientError, ConnectionError, TimeoutError, redis.exceptions.ConnectionError,
+                     redis.exceptions.TimeoutError, kombu.exceptions.OperationalError)
     retry_backoff = 2
     retry_backoff_max = 600
     retry_jitter = True

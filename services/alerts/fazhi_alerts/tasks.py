@@ -6,8 +6,6 @@ import logging
 import threading
 from typing import Any
 
-import redis
-
 from fazhi_alerts.celery_app import app
 from fazhi_alerts.delivery import run_delivery
 from fazhi_alerts.matcher import BatchingMatcher, make_matcher
@@ -44,7 +42,7 @@ def _shared() -> tuple[Settings, SearchBackend, AlertStore, DeliveryStore, Batch
 
 
 # Redis briefly away is worth retrying like any other transient failure.
-RETRY_ON = (*PipelineTask.autoretry_for, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+RETRY_ON = PipelineTask.autoretry_for
 
 
 @app.task(name=TaskName.ALERTS_MATCH.value, base=PipelineTask, bind=True, autoretry_for=RETRY_ON)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fazhi_shared.settings import Settings
-from fazhi_shared.stores.embedded_redis import redis_server_binary, start_redis
+from fazhi_shared.stores.embedded_redis import start_redis
 
 _libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
 PR_SET_PDEATHSIG = 1
@@ -169,5 +169,3 @@ class Supervisor:
             (self.settings.run_dir / "redis.url").unlink(missing_ok=True)
         (self.settings.run_dir / "pids.json").unlink(missing_ok=True)
 
-
-__all__ = ["Supervisor", "worker_commands", "redis_server_binary"]

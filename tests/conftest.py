@@ -3,6 +3,7 @@ and the whole stack started by `fazhi up` as real processes on 127.0.0.1."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -23,6 +24,7 @@ import uvicorn
 
 from fazhi_api.app import create_app
 from fazhi_shared.models import Document
+from fazhi_shared.pipeline import process
 from fazhi_shared.search import open_backend
 from fazhi_shared.settings import Settings
 from fazhi_shared.stores.embedded_redis import free_port, start_redis
@@ -190,3 +192,15 @@ def serve(settings: Settings, documents: list[Document]) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def process_seeds(source_id: str | None = None) -> list[Document]:
+    """The five seed reports through the real pipeline, as if fetched from a web page."""
+    docs = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        body = path.read_bytes()
+        docs.append(process(body, url=f"https://seed.example/{path.stem}.html",
+                            content_sha256=hashlib.sha256(body).hexdigest(),
+                            fetched_at="2024-05-01T00:00:00Z", content_type="text/plain",
+                            source_id=source_id))
+    return docs

@@ -3,7 +3,6 @@ each on its government with the status its own dates imply, and compare lines up
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,16 @@ from fazhi_shared.analytics.compare import compare
 from fazhi_shared.analytics.coverage import coverage
 from fazhi_shared.analytics.indicators import indicator_table
 from fazhi_shared.models import Document
-from fazhi_shared.pipeline import process
 from fazhi_shared.search.base import SearchBackend, SearchRequest
 from fazhi_shared.search.tantivy_backend import TantivyBackend
+from tests.conftest import process_seeds
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchBackend, list[Document]]:
-    docs = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        body = path.read_bytes()
-        docs.append(process(body, url=f"https://seed.example/{path.stem}.html",
-                            content_sha256=hashlib.sha256(body).hexdigest(),
-                            fetched_at="2024-05-01T00:00:00Z", content_type="text/plain"))
+    docs = process_seeds()
     backend = TantivyBackend(tmp_path_factory.mktemp("seed-index"))
     backend.upsert(docs)
     yield backend, docs  # type: ignore[misc]

@@ -3,7 +3,6 @@ seed reports (through the real pipeline) and a real Redis database."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +10,8 @@ import httpx
 import pytest
 
 from fazhi_shared.models import Document
-from fazhi_shared.pipeline import process
 from fazhi_shared.settings import Settings
-from tests.conftest import fresh_database, serve
+from tests.conftest import fresh_database, process_seeds, serve
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 API_KEY = "test-key"
@@ -21,13 +19,7 @@ API_KEY = "test-key"
 
 @pytest.fixture(scope="session")
 def seed_documents() -> list[Document]:
-    docs = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        body = path.read_bytes()
-        docs.append(process(body, url=f"https://seed.example/{path.stem}.html",
-                            content_sha256=hashlib.sha256(body).hexdigest(),
-                            fetched_at="2024-06-01T00:00:00Z", content_type="text/plain"))
-    return docs
+    return process_seeds()
 
 
 @pytest.fixture(scope="module")

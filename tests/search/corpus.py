@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 from fazhi_shared.models import Document, Indicator, Region, Timeliness, document_id
-from fazhi_shared.pipeline import process
+from tests.conftest import process_seeds
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -103,14 +103,7 @@ def _copy(original: Document, n: int) -> Document:
 
 
 def _seeds() -> list[Document]:
-    out = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        body = path.read_bytes()
-        out.append(process(body, url=f"https://seed.example/{path.stem}.html",
-                           content_sha256=hashlib.sha256(body).hexdigest(),
-                           fetched_at="2024-05-01T00:00:00Z", content_type="text/plain",
-                           source_id="seeds"))
-    return out
+    return process_seeds(source_id="seeds")
 
 
 def build_corpus(n: int = 64) -> list[Document]:

@@ -50,3 +50,14 @@ def test_up_refuses_a_port_in_use_with_a_clear_message(tmp_path) -> None:  # typ
     assert result.returncode == 1
     assert f"127.0.0.1:{port} is in use" in result.stderr
     assert not (tmp_path / "data" / "run" / "redis.url").exists(), "nothing was started"
+
+
+def test_ingest_without_a_running_stack_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAZHI_")}
+    env["FAZHI_DATA_DIR"] = str(tmp_path / "data")
+    result = subprocess.run([sys.executable, "-m", "fazhi_cli.main", "ingest", str(SEEDS)],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "fazhi up" in result.stderr and "Traceback" not in result.stderr

@@ -48,15 +48,17 @@ def file_url(path: Path) -> str:
 
 def queue_targets(settings: Settings, celery: Celery, targets: Iterable[str]) -> list[Queued]:
     archive = RawArchive(settings.archive_dir)
+    expanded = expand(targets)
+    for target in expanded:  # every path checked before anything is queued
+        if not is_url(target) and not Path(target).is_file():
+            raise FileNotFoundError(f"{target}: no such file, directory or http(s) URL")
     queued = []
-    for target in expand(targets):
+    for target in expanded:
         if is_url(target):
             send(celery, TaskName.CRAWL_FETCH, FetchPayload(url=target))
             queued.append(Queued(target, target, document_id(canonical_url(target)), None))
             continue
         path = Path(target)
-        if not path.is_file():
-            raise FileNotFoundError(f"{target}: no such file, directory or http(s) URL")
         body = path.read_bytes()
         url = file_url(path)
         fetched_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

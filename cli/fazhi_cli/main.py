@@ -14,6 +14,7 @@ from typing import Annotated
 
 import httpx
 import typer
+from celery import Celery
 from rich.console import Console
 from rich.table import Table
 
@@ -55,6 +56,15 @@ def _port_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def _stack_celery(settings: Settings) -> Celery:
+    """The running stack's queues, or a clear message when none runs for this data dir."""
+    try:
+        return make_celery("cli", settings)
+    except RuntimeError as exc:
+        console.print(f"[red]{exc}")
+        raise typer.Exit(2) from exc
 
 
 def _wait_http(url: str, timeout: float) -> int:
@@ -155,9 +165,10 @@ def ingest(
 ) -> None:
     """Queue files or pages into the running stack."""
     settings = get_settings()
+    celery = _stack_celery(settings)
     try:
-        queued = queue_targets(settings, make_celery("cli", settings), targets)
-    except FileNotFoundError as exc:
+        queued = queue_targets(settings, celery, targets)
+    except OSError as exc:  # a missing file stops before anything is queued
         console.print(f"[red]{exc}")
         raise typer.Exit(2) from exc
     out.print(f"queued {len(queued)}")
@@ -275,7 +286,7 @@ def reprocess() -> None:
     from fazhi_crawler.reprocess import reprocess_all
 
     settings = get_settings()
-    count = reprocess_all(settings, make_celery("cli", settings))
+    count = reprocess_all(settings, _stack_celery(settings))
     out.print(f"queued {count} archived documents for processing")
 
 

@@ -4,6 +4,8 @@ import pytest
 
 from fazhi_shared.extract import dates, timeliness
 from fazhi_shared.extract.numbers import parse_number
+from fazhi_shared.pipeline import process
+from fazhi_shared.text.clean import meta_from_line
 
 
 @pytest.mark.parametrize(
@@ -77,3 +79,57 @@ def test_annual_report_titled_with_its_publish_year_covers_the_year_before() -> 
 )
 def test_date_from_url(url: str, iso: str | None) -> None:
     assert dates.date_from_url(url) == iso
+
+
+_BODY = "".join(f"<p>{i}、我县深入推进法治政府建设，全年办理行政复议案件{i}件。</p>" for i in range(1, 9))
+
+
+def _page(info: str) -> bytes:
+    return (
+        '<html><head><meta charset="utf-8"><title>某县2022年法治政府建设年度报告</title></head><body>'
+        '<div class="nav">首页 > 政务公开</div><h1>某县2022年法治政府建设年度报告</h1>'
+        f'<div class="info">{info}</div><div class="TRS_Editor">{_BODY}</div>'
+        "<div>版权所有：某县人民政府</div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("info", "iso"),
+    [
+        ("发布时间： 2023 年 03 月 27 日", "2023-03-27"),  # spaced out by the template
+        ("发布日期： 2023 - 03 - 27 09:30", "2023-03-27"),
+        ("更新时间：2023-05-02 发布时间：2023-03-27", "2023-03-27"),  # the update comes first
+        ("更新时间：2023年05月02日｜发布时间：2023年03月27日", "2023-03-27"),
+        ("2023-04-11 18:20\u3000来源：洛阳日报\u3000作者：记者 张伟", "2023-04-11"),  # a byline
+    ],
+)
+def test_publication_line_outside_the_body(info: str, iso: str) -> None:
+    doc = process(_page(info), url="http://www.example.gov.cn/a.html", content_sha256="x",
+                  fetched_at="2023-06-01T00:00:00Z", content_type="text/html")
+    assert doc.publish_date == iso
+    assert "时间" not in doc.text and "来源" not in doc.text
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("发布时间： 2023 年 03 月 27 日  来源：县司法局", "2023-03-27"),
+        ("更新时间：2023-05-02 10:00 发布时间：2023-03-27 09:00", "2023-03-27"),
+        ("作者：通讯员 王芳  2023-03-27", "2023-03-27"),
+    ],
+)
+def test_publication_line_in_plain_text(line: str, iso: str) -> None:
+    text = ("某县2022年法治政府建设年度报告\n" + line + "\n"
+            + "".join(f"{i}、我县深入推进法治政府建设，严格规范公正文明执法。\n" for i in range(1, 9))
+            + "某县人民政府\n2023年3月25日\n")
+    doc = process(text.encode(), url="http://www.example.gov.cn/a.txt", content_sha256="x",
+                  fetched_at="2023-06-01T00:00:00Z", content_type="text/plain")
+    assert doc.publish_date == iso
+    assert line not in doc.text  # the publication line is page furniture, not body
+    assert doc.text.endswith("2023年3月25日")  # while the dated signature stays
+
+
+def test_byline_author_is_the_name_not_the_role() -> None:
+    meta: dict[str, str] = {}
+    meta_from_line("2023-04-11 18:20 来源：洛阳日报 作者：记者 张伟", meta)
+    assert meta == {"PubDate": "2023-04-11 18:20", "ContentSource": "洛阳日报", "Author": "张伟"}

@@ -15,6 +15,8 @@ _DATE = re.compile(
 _CN_DATE = re.compile(rf"([{_CN_DIGITS}]{{4}})年([{_CN_DIGITS}]{{1,3}})月([{_CN_DIGITS}]{{1,3}})日")
 _DATE_LABEL = re.compile(r"(?:发布|日期|时间|生成|成文|印发|发文)")
 _META_KEYS = ("PubDate", "pubdate", "发布日期", "发布时间", "生成日期", "成文日期", "publishdate")
+# An update date printed beside the publication date (更新时间：2023-05-02 发布时间：…).
+_UPDATED = re.compile(r"(?:更新|修改|修订)(?:时间|日期)\s*[:：]\s*[\d\s年月日:/.\-]+")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:[—–\-－~～至到]\s*((?:19|20)\d\d))?\s*年?")
 _CN_YEAR = re.compile(rf"([{_CN_DIGITS}]{{4}})\s*年")
 
@@ -72,7 +74,9 @@ def publish_date(
     for s, e in head:
         line = text[s:e]
         if len(line) <= 120 and _DATE_LABEL.search(line):
-            found = find_date(line)
+            # Blanked to the same length, so that the offsets still point into the text.
+            published = _UPDATED.sub(lambda m: " " * len(m.group(0)), line)
+            found = find_date(published) or find_date(line)
             if found:
                 return found[0], (s + found[1], s + found[2])
     # A short line that is mostly a date (2021-03-31 点击数:), before the body starts.

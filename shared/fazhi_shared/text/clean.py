@@ -17,9 +17,15 @@ _LABELS = (
     "|点击数|点击量|点击率|点击|浏览次数|浏览量|阅读次数|阅读数|阅读量|访问量|访问次数|浏览"
     "|字号|字体|责编|责任编辑|编辑|审核|审校|校对|供稿|摄影|发布者|信息提供|文字"
 )
-_WEB_DATE = r"(?:19|20)\d\d(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+# Some CMS templates space the parts out (2023 年 03 月 27 日, 2023 - 03 - 27).
+# A byline names the role before the name: 作者：记者 张伟.
+_ROLE = r"(?:(?:本报|本网)?(?:记者|通讯员|实习生|特约记者)\s+)?"
+_WEB_DATE = (
+    r"(?:19|20)\d\d(?:\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{1,2}|\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日)"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
 _FRAGMENT = re.compile(
-    r"(?:" + _LABELS + r")\s*[:：]\s*(?:" + _WEB_DATE + r"|[^\s|:：【】\[\]]*)"
+    r"(?:" + _LABELS + r")\s*[:：]\s*(?:" + _WEB_DATE + r"|" + _ROLE + r"[^\s|:：【】\[\]]*)"
     r"|" + _WEB_DATE
     + r"|【?\[?\s*(?:(?:我要)?打印(?:本页|内容|此页|文章|正文)?|(?:我要)?收藏(?:本页)?|关闭(?:本?窗口|本页|页面)?|返回顶部"
     r"|我要纠错|纠错|分享到?|点赞|下载|保存|大|中|小|默认|TOP|top|视力保护色|繁体|简体|无障碍|长者模式"
@@ -80,14 +86,27 @@ def is_noise(line: str) -> bool:
 _META_SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]\s*([^\s|【】]+)")
 # A web timestamp (2021-04-22 14:43, 2021年4月22日).
 WEB_DATE = re.compile(_WEB_DATE)
-_META_AUTHOR = re.compile(r"(?:作者|撰稿|撰稿人)\s*[:：]\s*([^\s|【】]+)")
+_META_AUTHOR = re.compile(r"(?:作者|撰稿人?)\s*[:：]\s*" + _ROLE + r"([^\s|【】]+)")
+# The date a page was last edited, which some templates print beside the publication date.
+_UPDATED_BEFORE = re.compile(r"(?:更新|修改|修订)(?:时间|日期)\s*[:：]\s*$")
+
+
+def publication_date(line: str) -> str | None:
+    """The first web date of `line` that is not labelled as an update (更新时间：…), or the
+    first date when all are."""
+    dates = list(WEB_DATE.finditer(line))
+    for m in dates:
+        if not _UPDATED_BEFORE.search(line, max(0, m.start() - 8), m.start()):
+            return m.group(0)
+    return dates[0].group(0) if dates else None
 
 
 def meta_from_line(line: str, meta: dict[str, str]) -> None:
     """Publication date, source and author of a publication line, unless already known."""
-    m = WEB_DATE.search(line)
-    if m and "PubDate" not in meta:
-        meta["PubDate"] = m.group(0)
+    if "PubDate" not in meta:
+        found = publication_date(line)
+        if found:
+            meta["PubDate"] = found
     m = _META_SOURCE.search(line)
     if m and "ContentSource" not in meta:
         meta["ContentSource"] = m.group(1)

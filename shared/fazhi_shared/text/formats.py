@@ -13,6 +13,9 @@ import re
 import warnings as pywarnings
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
+
+from fazhi_shared.text import docx_numbering
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (
@@ -166,22 +169,21 @@ def read_pdf(body: bytes) -> Extracted:
 
 
 def read_docx(body: bytes) -> Extracted:
-    """Paragraphs and table cells of a DOCX, in document order."""
+    """Paragraphs and table cells of a DOCX, in document order, with Word's list labels."""
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     out = Extracted(text="")
     try:
-        document = docx.Document(io.BytesIO(body))
-        lines: list[str] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Paragraph):
-                lines.append(block.text)
-            elif isinstance(block, Table):
-                for row in block.rows:
-                    cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells))
-                    lines.append("  ".join(c for c in cells if c))
+        try:
+            document = docx.Document(io.BytesIO(body))
+        except Exception:
+            # A numbering part python-docx cannot parse should cost the labels, not the text.
+            blanked = docx_numbering.without_numbering(body)
+            if blanked is None:
+                raise
+            document = docx.Document(io.BytesIO(blanked))
+            out.warnings.append("DOCX numbering part unreadable: list labels left out")
+        lines = _docx_lines(document)
         props = document.core_properties
         if props.title:
             out.meta["docx_title"] = props.title
@@ -191,6 +193,35 @@ def read_docx(body: bytes) -> Extracted:
         return out
     out.text = "\n".join(lines)
     return out
+
+
+def _docx_lines(document: Any) -> list[str]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    numbering = docx_numbering.numbering_of(document)
+
+    def paragraph_text(paragraph: Paragraph) -> str:
+        # Every numbered paragraph is labelled, in document order, so the counters match Word's.
+        return docx_numbering.with_label(numbering.label(paragraph._p), paragraph.text)
+
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.append(paragraph_text(block))
+        elif isinstance(block, Table):
+            # A merged cell is returned once per grid column it spans; keyed by its element.
+            done: dict[Any, str] = {}
+            for row in block.rows:
+                texts = []
+                for cell in row.cells:
+                    key = cell._tc
+                    if key not in done:
+                        done[key] = "\n".join(paragraph_text(p) for p in cell.paragraphs)
+                    texts.append(done[key].strip())
+                cells = list(dict.fromkeys(texts))
+                lines.append("  ".join(c for c in cells if c))
+    return lines
 
 
 UNSUPPORTED = {

@@ -173,8 +173,36 @@ def test_lists_sharing_a_definition_share_counters_until_restarted() -> None:
         _numbered(document.add_paragraph(text), num_id)
     # numId 0 on a paragraph whose style is numbered switches the numbering off.
     _numbered(document.add_paragraph("不编号", style="List Number"), 0)
+    # A label typed by hand as well is not doubled; a number that only looks like one stays.
+    _numbered(document.add_paragraph("3.己项"), 95)
+    _numbered(document.add_paragraph("4.5亿元"), 95)
     lines = read_page(_save(document)).text.split("\n")
-    assert lines == ["1. 甲项", "2. 乙项", "3. 丙项", "1. 丁项", "2. 戊项", "不编号"]
+    assert lines == [
+        "1. 甲项", "2. 乙项", "3. 丙项", "1. 丁项", "2. 戊项", "不编号", "3.己项", "4. 4.5亿元",
+    ]
+
+
+def test_list_defined_through_a_numbering_style_continues_it() -> None:
+    # Word stores "use list style X" as an abstractNum with w:numStyleLink and no levels.
+    document = docx.Document()
+    _define(
+        document,
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="80"><w:styleLink w:val="ReportList"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>',
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="81">'
+        '<w:numStyleLink w:val="ReportList"/></w:abstractNum>',
+        _num(80, 80),
+        _num(81, 81),
+    )
+    document.styles.element.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="numbering" w:styleId="ReportList">'
+        '<w:name w:val="Report List"/><w:pPr><w:numPr><w:numId w:val="80"/></w:numPr></w:pPr>'
+        "</w:style>"
+    ))
+    _numbered(document.add_paragraph("工作情况"), 80)
+    _numbered(document.add_paragraph("存在问题"), 81)
+    assert read_page(_save(document)).text.split("\n") == ["一、工作情况", "二、存在问题"]
 
 
 def _chinese_value(numeral: str) -> int:

@@ -186,9 +186,8 @@ class Numbering:
             self._nums[num_id] = entry
 
     def _read_styles(self, root: Any) -> None:
+        # Numbering styles (w:type="numbering") are kept too: w:numStyleLink points at them.
         for style in root.iterfind(_W + "style"):
-            if style.get(_W + "type") != "paragraph":
-                continue
             style_id = style.get(_W + "styleId")
             if style_id is None:
                 continue
@@ -198,7 +197,9 @@ class Numbering:
                 _val(num_pr, "numId"),
                 _int(_val(num_pr, "ilvl")),
             )
-            if style.get(_W + "default") in ("1", "true", "on"):
+            if style.get(_W + "type") == "paragraph" and style.get(_W + "default") in (
+                "1", "true", "on"
+            ):
                 self._default_style = style_id
 
     def _style_numbering(self, style_id: str | None) -> tuple[str | None, int | None, str | None]:
@@ -212,15 +213,16 @@ class Numbering:
             style_id = based_on
         return None, None, None
 
-    def _levels(self, num: _Num) -> dict[int, _Level]:
-        levels = self._abstract.get(num.abstract, {})
-        link = self._links.get(num.abstract)
-        if link is not None and not levels:
+    def _definition(self, num: _Num) -> tuple[str, dict[int, _Level]]:
+        """The abstract list a w:num counts in and its levels, following w:numStyleLink."""
+        abstract = num.abstract
+        link = self._links.get(abstract)
+        if link is not None and not self._abstract.get(abstract):
             linked_id = self._style_numbering(link)[0]
             linked = self._nums.get(linked_id) if linked_id is not None else None
-            if linked is not None and linked.abstract != num.abstract:
-                levels = self._abstract.get(linked.abstract, {})
-        return {**levels, **num.levels}
+            if linked is not None:
+                abstract = linked.abstract
+        return abstract, {**self._abstract.get(abstract, {}), **num.levels}
 
     def label(self, p: Any) -> str:
         """The label Word shows before paragraph `p` (a w:p element), or ""; advances counters."""
@@ -242,7 +244,7 @@ class Numbering:
         num = self._nums.get(num_id) if num_id is not None and num_id != "0" else None
         if num is None or num_id is None:
             return ""
-        levels = self._levels(num)
+        abstract, levels = self._definition(num)
         if ilvl is None and linked_style is not None:
             # Heading styles tied to a multilevel list name their level through w:lvl/w:pStyle.
             ilvl = next((i for i, lvl in levels.items() if lvl.style == linked_style), None)
@@ -250,14 +252,14 @@ class Numbering:
         level = levels.get(ilvl)
         if level is None:
             return ""
-        values = self._advance(num_id, num, levels, ilvl)
+        # A w:num that restarts a level keeps its own counters; the others share their list's.
+        key = f"num:{num_id}" if num.starts else f"abstract:{abstract}"
+        values = self._advance(key, num, levels, ilvl)
         if level.fmt in ("bullet", "none") or not level.text:
             return ""
         return self._render(level, levels, values)
 
-    def _advance(self, num_id: str, num: _Num, levels: dict[int, _Level], ilvl: int) -> list[int]:
-        # A w:num that restarts a level keeps its own counters; the others share their list's.
-        key = f"num:{num_id}" if num.starts else f"abstract:{num.abstract}"
+    def _advance(self, key: str, num: _Num, levels: dict[int, _Level], ilvl: int) -> list[int]:
         counters = self._counters.setdefault(key, _Counters())
         values = counters.values
         start = num.starts.get(ilvl, levels[ilvl].start)
@@ -304,7 +306,11 @@ def numbering_of(document: Any) -> Numbering:
 
 def with_label(label: str, text: str) -> str:
     """Paragraph text as Word shows it: the label, a separator when needed, the text."""
-    if not label or not text.strip() or text.lstrip().startswith(label):
+    if not label or not text.strip():
+        return text
+    typed = text.lstrip()
+    # Some authors also type the label; "1." before "5亿元" is not one.
+    if typed.startswith(label) and not typed[len(label):len(label) + 1].isdigit():
         return text
     return label + ("" if label.endswith(_NO_SPACE_AFTER) else " ") + text
 

@@ -57,6 +57,16 @@ def test_title_never_site_name_or_breadcrumb() -> None:
     assert title.title({}, "兰山区2020年度法治政府建设工作的报告 | 兰山区政府", "正文第一段很长，不是标题，，，") == "兰山区2020年度法治政府建设工作的报告"
 
 
+def test_title_keeps_a_year_range_and_skips_labelled_lines() -> None:
+    # The hyphen inside 2022-2025 is not the separator before the site's name.
+    assert title.title({}, "昆山市法治政府建设实施方案（2022-2025年）--昆山市人民政府", "正文，很长，不是标题。") == (
+        "昆山市法治政府建设实施方案（2022-2025年）")
+    # An article's 摘要/关键词 lines are not its title, even when they name a report.
+    body = "摘要：本文以31个省级政府公开的年度报告为样本，进行文本分析。\n关键词：法治政府建设；年度报告；实证研究\n一、引言"
+    assert title.title({}, "地方法治政府建设年度报告公开质量实证研究--湘潭大学法学院", body) == (
+        "地方法治政府建设年度报告公开质量实证研究")
+
+
 def test_work_summary_is_an_annual_report() -> None:
     assert genre.doc_type("某县司法局2021年度法治政府建设工作总结", REPORT_BODY) == "annual_report"
     # The year's summary with next year's plan appended is still the year's report.

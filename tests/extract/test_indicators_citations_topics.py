@@ -73,14 +73,20 @@ def test_catalog_patterns(text: str, expected: list[tuple[str, float]]) -> None:
      ("行政机关负责人出庭应诉案件1024件，出庭应诉率达到99.12%。", [("head_appearance_rate_pct", 99.12)]),
      ("人民调解组织受理矛盾纠纷2,345件，调解成功2,301件，成功率98.1%。",
       [("mediation_disputes", 2345), ("mediation_success", 2301), ("mediation_success_rate_pct", 98.1)]),
-     # The figure a change starts from is not this year's value.
-     ("负责人出庭应诉率从85%提高到97%。", []),
+     # The figure a change starts from is not this year's value; the one it reaches is.
+     ("负责人出庭应诉率从85%提高到97%。", [("head_appearance_rate_pct", 97)]),
+     ("全区行政机关负责人出庭应诉率从2022年的87%提高到100%。", [("head_appearance_rate_pct", 100)]),
      ("收到行政复议申请由320件增加到356件。", []),
      ("人民调解委员会共调解纠纷2100余件，调处矛盾纠纷一万二千多件。",
       [("mediation_disputes", 2100), ("mediation_disputes", 12000)]),
      # A list of unlike things closed by 等 is counted together: no one indicator's value.
      ("参与政府合同协议、重大事项、重大行政规范性文件等合法性审查共计57件。", []),
      ("对省政府规章草案和规范性文件进行合法性审查68件。", [("normative_docs_reviewed", 68)]),
+     # A clause between the verb and the count, as long as reports write it.
+     ("全年收到以我局为被申请人的行政复议申请5件，应诉行政诉讼案件9件。",
+      [("admin_reconsideration_received", 5), ("admin_litigation_cases", 9)]),
+     ("对省政府及省政府办公厅拟出台的38件规范性文件进行合法性审核。", [("normative_docs_reviewed", 38)]),
+     ("全县政务服务中心可办事项1206项，进驻事项另计。", [("gov_service_items", 1206)]),
      # Cases handled include last year's; the new ones that follow are the year's received.
      ("共办理行政复议案件189件，其中新收176件。", [("admin_reconsideration_received", 176)])],
 )

@@ -49,12 +49,14 @@ class Catalog:
 
 
 _ABOUT = r"(?:近|约|达|逾|超过|合计|共计|共)?\s*"
+# 出庭应诉率从2022年的87%提高到100%: a rate is the figure the change reaches.
+_CHANGE_FROM = r"(?:从[^，,。；;]{0,16}?(?:提高|提升|上升|增加|增长|下降|降低|减少)(?:到|至)\s*)?"
 
 
 def _expand(pattern: str) -> str:
     # 2100余件 is stored as 2100, as 逾2100件 and 约2100件 are.
     return pattern.replace("{num}", rf"{_ABOUT}(?P<n>{NUM})(?:余|多)?").replace(
-        "{pct}", rf"(?:(?P<p>{_ARABIC})\s*%|百分之(?P<cn>{CN_NUM}(?:点[零〇一二三四五六七八九]+)?))"
+        "{pct}", _CHANGE_FROM + rf"(?:(?P<p>{_ARABIC})\s*%|百分之(?P<cn>{CN_NUM}(?:点[零〇一二三四五六七八九]+)?))"
     )
 
 

@@ -7,11 +7,13 @@ import re
 _BREADCRUMB = re.compile(r"当前位置|您的位置|所在位置|首页\s*(?:>|》|/|→|-)|>>|>\s*\S+\s*>|»")
 _NOT_TITLE = re.compile(
     r"^(?:日期|时间|发布|来源|作者|字号|字体|【|\[|分享|打印|浏览|点击|索引号|信息来源|主题分类|"
+    r"(?:摘要|关键词|关键字|主题词|文号|发文字号|发布机构|成文日期|附件)\s*[:：]|"
     r"本站|热门|搜索|网站|首页|登录|注册|无障碍|繁体|简体|English|扫一扫)"
     r"|(?:人民政府网|政府网|门户网站|网站)$"
 )
 _TITLE_WORDS = re.compile(r"报告|要点|方案|规划|纲要|通知|意见|决定|办法|公告|情况|总结|计划|讲话|会议")
-_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—-| - |-\s*(?=\S*(?:网|政府|门户)))\s*")
+# A lone hyphen separates the site's name, but not inside a year range (2022-2025年).
+_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—-| - |(?<!\d)-\s*(?=\S*(?:网|政府|门户)))\s*")
 _TRAILING = re.compile(r"[\s|｜_]+$")
 
 

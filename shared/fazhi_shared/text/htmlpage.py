@@ -16,6 +16,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from fazhi_shared.text.clean import WEB_DATE, is_noise, meta_from_line
+from fazhi_shared.text.normalize import fold_width
 
 META_NAMES = {
     "sitename": "SiteName",
@@ -102,6 +103,7 @@ _CJK_PUNCT = re.compile(r"[，。；：、]")
 
 
 _PUBLICATION_HINT = re.compile(r"[:：]|\d{4}")
+_WIDE_DIGIT = re.compile("[０-９]")
 
 
 _INFO_HINTS = ("索引号", "发布机构", "发文机关", "文号", "生成日期", "成文日期", "引 号", "文 号")
@@ -248,6 +250,8 @@ def _publication_meta(lines: list[str], known: dict[str, str]) -> dict[str, str]
             break
         if len(line) > 120 or not _PUBLICATION_HINT.search(line):
             continue
+        if _WIDE_DIGIT.search(line):  # 发布时间：２０２４-０３-１５, outside the normalized body
+            line = fold_width(line)
         if not (
             (want_source and "来源" in line)
             or (want_author and ("作者" in line or "撰稿" in line))

@@ -67,6 +67,50 @@ def test_title_keeps_a_year_range_and_skips_labelled_lines() -> None:
         "地方法治政府建设年度报告公开质量实证研究")
 
 
+def test_title_without_quotes_number_or_lone_subtitle() -> None:
+    body = "2023年，泰兴市……现将有关情况报告如下。"
+    quoted = "《泰兴市人民政府关于2023年度法治政府建设情况的报告》"
+    assert title.title({"ArticleTitle": quoted}, None, body) == quoted[1:-1]
+    numbered = "河南蒙古族自治县人民政府关于2023年度法治政府建设工作情况的报告（河政〔2024〕18号）"
+    assert title.title({"ArticleTitle": numbered}, None, body) == numbered.split("（")[0]
+    decision = "恩施州人民政府行政复议决定书（恩施州复决字〔2023〕27号）"  # its number names it
+    assert title.title({"ArticleTitle": decision}, None, body) == decision
+    headings = ["以高水平法治护航高质量发展", "——黄冈市2023年度法治政府建设情况报告"]
+    assert title.title({}, "以高水平法治护航高质量发展_黄冈市人民政府", body, headings) == (
+        "以高水平法治护航高质量发展——黄冈市2023年度法治政府建设情况报告")
+
+
+def test_issuer_line_above_a_title_that_starts_with_guanyu() -> None:
+    # A PDF's title block: the issuer on one line, 关于… on the next.
+    text = "浙江省自然资源厅\n关于2023年度法治政府建设工作情况的报告\n省委全面依法治省委员会办公室：\n2023年，……"
+    assert title.title({}, None, text) == "浙江省自然资源厅关于2023年度法治政府建设工作情况的报告"
+    # A line above that is not an issuer is left alone.
+    text = "政务公开\n关于2023年度法治政府建设工作情况的报告\n2023年，……"
+    assert title.title({}, None, text) == "关于2023年度法治政府建设工作情况的报告"
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["湖南工程学院关于2023年度法治建设工作情况的报告", "某某集团有限公司2023年度法治建设工作报告",
+     "某市人民医院关于2023年度依法执业情况的报告"],
+)
+def test_reports_of_universities_and_companies_are_not_government_reports(heading: str) -> None:
+    assert genre.doc_type(heading, REPORT_BODY) == "other"
+
+
+def test_a_column_page_listing_reports_is_not_a_report() -> None:
+    rows = [f"{org}2023年度法治政府建设情况报告 2024-03-{day}"
+            for org, day in [("十堰市人民政府", 29), ("十堰市司法局", 22), ("十堰市市场监督管理局", 18),
+                             ("十堰市生态环境局", 15), ("十堰市教育局", 12), ("十堰市财政局", 8)]]
+    text = "法治政府建设年度报告\n" + "\n".join(rows) + "\n共6条 1/1页"
+    assert genre.is_list_page(text)
+    assert genre.doc_type(rows[0], text) == "other"
+    meta = {"ColumnName": "法治政府建设年度报告", "SiteName": "十堰市人民政府门户网站"}
+    assert title.title(meta, "法治政府建设年度报告-十堰市人民政府门户网站", text) == "法治政府建设年度报告"
+    # A report that lists a few dated documents stays a report.
+    assert not genre.is_list_page(REPORT_BODY + "\n" + "\n".join(rows[:3]))
+
+
 def test_work_summary_is_an_annual_report() -> None:
     assert genre.doc_type("某县司法局2021年度法治政府建设工作总结", REPORT_BODY) == "annual_report"
     # The year's summary with next year's plan appended is still the year's report.

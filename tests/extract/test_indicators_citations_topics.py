@@ -95,6 +95,33 @@ def test_counts_named_after_the_number_and_rates_of_other_things(
     assert [(n, v) for n, v, _ in _pairs(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [# Clauses joined by ； share their subject: 受理 and 审结 are the 行政复议's.
+     ("全年收到行政复议申请286件，同比增长18.7%；受理261件；审结247件，审结率94.6%。",
+      [("admin_reconsideration_received", 286), ("admin_reconsideration_accepted", 261),
+       ("admin_reconsideration_concluded", 247)]),
+     # Cases closed by mediation are a part of those concluded, not their number.
+     ("全年共审结行政复议案件67件，通过调解和解方式结案19件。", [("admin_reconsideration_concluded", 67)]),
+     ("办理行政复议案件238件，其中调解和解结案45件。", [("admin_reconsideration_received", 238)]),
+     ("全县各级调解组织调处矛盾纠纷1,213件，调处成功1,187件。",
+      [("mediation_disputes", 1213), ("mediation_success", 1187)]),
+     ("梳理公布依申请政务服务事项清单，共计1,186项。", [("gov_service_items", 1186)]),
+     # A table row read from a DOCX or HTML table: the label starts the row.
+     ("人民调解案件  3.42万件  +4.0%", [("mediation_disputes", 34200)])],
+)
+def test_clauses_subsets_and_table_rows(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(n, v) for n, v, _ in _pairs(text)] == expected
+
+
+def test_kept_up_in_a_report_is_a_value_in_a_plan_a_target() -> None:
+    sentence = "全面落实行政机关负责人出庭应诉制度，出庭应诉率保持100%。"
+    assert [(i.name, i.value) for i in indicators.extract(sentence, 2024, report=True)] == [
+        ("head_appearance_rate_pct", 100)]
+    assert indicators.extract(sentence, 2024, report=False) == []
+    assert indicators.extract("下一步，出庭应诉率继续保持100%。", 2024, report=True) == []
+
+
 def test_a_year_still_ahead_sets_a_goal() -> None:
     plan = "到2025年，行政机关负责人出庭应诉率达到100%，全县行政复议案件审结30件。"
     assert [i.name for i in indicators.extract(plan, written=2022)] == []

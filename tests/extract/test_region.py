@@ -58,7 +58,11 @@ def test_two_character_county_names_inside_words_are_not_places() -> None:
      ("市司法局2022年度法治政府建设工作报告", "2022年，市司法局……\n遵义市司法局\n2023年2月24日", "遵义市司法局", "department", "520300", "prefecture"),
      ("北京市海淀区人民政府关于2021年法治政府建设情况的报告", "……", "北京市海淀区人民政府", "government", "110108", "county"),
      ("江苏省司法厅2021年度法治政府建设情况报告", "……", "江苏省司法厅", "department", "320000", "province"),
-     ("锡林郭勒盟行政公署关于2021年度法治政府建设情况的报告", "……", "锡林郭勒盟行政公署", "government", "152500", "prefecture")],
+     ("锡林郭勒盟行政公署关于2021年度法治政府建设情况的报告", "……", "锡林郭勒盟行政公署", "government", "152500", "prefecture"),
+     # A development zone's committee governs its territory: a government, not a department.
+     ("苏州工业园区管理委员会关于2023年度法治政府建设情况的报告", "……", "苏州工业园区管理委员会", "government", "320576", "county"),
+     # A title with a theme before its subtitle names the issuer after the dash.
+     ("以高水平法治护航高质量发展——黄冈市2023年度法治政府建设情况报告", "2023年，黄冈市……", "黄冈市人民政府", "government", "421100", "prefecture")],
 )
 def test_issuer_and_region(heading: str, text: str, issuer: str, kind: str, code: str, level: str) -> None:
     found = region.resolve(heading, {}, text)

@@ -103,6 +103,24 @@ def test_pdf_running_headers_removed() -> None:
     assert page.text.split("\n") == REPORT[1:4]
 
 
+def test_pdf_issuer_in_every_footer_keeps_the_title_line() -> None:
+    # Government PDFs print the issuer under each page; on page one it also heads the title.
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    bodies = [["浙江省自然资源厅", REPORT[0], REPORT[1]], [REPORT[2], REPORT[3]], [REPORT[4], REPORT[5]]]
+    for i, lines in enumerate(bodies):
+        c.setFont("STSong-Light", 12)
+        for j, line in enumerate(lines):
+            c.drawString(50, 780 - 18 * j, line)
+        c.drawString(250, 60, "浙江省自然资源厅")
+        c.drawString(280, 40, f"- {i + 1} -")
+        c.showPage()
+    c.save()
+    page = read_page(buf.getvalue(), content_type="application/octet-stream")
+    assert page.text.split("\n") == ["浙江省自然资源厅", *REPORT[:6]]
+
+
 def test_scanned_pdf_needs_ocr() -> None:
     page = read_page(_pdf(REPORT, text=False), content_type="application/pdf")
     assert page.format == "pdf"

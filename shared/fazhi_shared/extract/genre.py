@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SUBJECT = r"(?:法治(?:政府)?建设|依法行政|法治政府)"
@@ -26,6 +27,15 @@ _NEWS_OPENING = re.compile(
     r"^.{0,40}?(?:\d{1,2}月\d{1,2}日|日前|近日|近期|上午|下午).{0,60}?"
     r"(?:召开|举行|举办|组织|开展|发布|印发|出台|通过|审议|主持)"
 )
+# Reports on the rule of law by universities, companies or hospitals are not the
+# government's (湖南工程学院关于…法治建设…的报告, …集团有限公司…).
+_NON_GOVERNMENT = re.compile(r"大学|学院|学校|集团|公司|银行|医院|研究院|协会|商会")
+# A column page: report titles, each with its date, one per line.
+_LIST_LINE = re.compile(
+    r"(?:报告|方案|要点|规划|计划|总结)\s*[\[【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
+    r"\s*日?\s*[\]】)）]?$",
+    re.M,
+)
 _ACADEMIC = re.compile(r"摘\s*要[:：]|关键词[:：]|参考文献|作者简介|基金项目")
 _SPEECH = re.compile(r"同志们[:：,，!！]|(?:^|\n)各位(?:领导|代表|委员)")
 
@@ -34,6 +44,11 @@ def doc_type(title: str | None, text: str) -> str:
     """Classify from the title first, the body's opening and structure second."""
     t = re.sub(r"\s+", "", title or "")
     head = text[:600]
+    if is_list_page(text):
+        return "other"
+    issuer_part = re.split(r"关于|(?:19|20)\d\d", re.sub(r"《[^》]*》", "", t), maxsplit=1)[0]
+    if _NON_GOVERNMENT.search(issuer_part):
+        return "other"
     # A report delivered to the people's congress opens like a speech (各位委员：) but asks
     # for its review (请予审议).
     if _academic(text[:3000]) or (_speech(text[:1500]) and "请予审议" not in head):
@@ -73,6 +88,16 @@ def doc_type(title: str | None, text: str) -> str:
     if not t and _REPORT_OPENING.search(head) and body_mentions >= 3:
         return "annual_report"
     return "other"
+
+
+@functools.lru_cache(maxsize=8)  # title, date and genre steps ask about the same text
+def is_list_page(text: str) -> bool:
+    """A page listing reports (their titles and dates), not a report: five or more such
+    lines, and fewer sentences than lines."""
+    if text.count("\n") < 5:
+        return False
+    listed = len(_LIST_LINE.findall(text))
+    return listed >= 5 and text.count("。") < listed
 
 
 # Substring tests first: each pattern needs one of these words, and most pages hold none.

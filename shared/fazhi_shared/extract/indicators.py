@@ -17,11 +17,15 @@ from fazhi_shared.extract.numbers import CN_NUM, NUM, parse_number
 from fazhi_shared.models import Indicator
 
 _ARABIC = r"\d+(?:\.\d+)?"
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+_SENTENCE = re.compile(r"[^。！!？?\n]+")
 # A sentence worth trying the catalog on: a number followed by a unit, or 百分之….
 # Written to start with one character class, which the regex engine scans for quickly.
 _COUNTED = re.compile(r"[\d一二三四五六七八九十百千万](?:[余多]?\s*[件%项起宗份部个]|(?<=百)分之)")
-_TARGET = re.compile(r"要求|确保|力争|目标|保持|不低于")
+_TARGET = re.compile(r"要求|确保|力争|目标|不低于")
+# 保持100% states a target in a plan, and what was kept up in a report about a past year,
+# unless the report says it will keep it (继续保持, 将保持).
+_KEEP = re.compile(r"保持")
+_WILL_KEEP = re.compile(r"(?:继续|将|要|进一步)保持")
 # 到2025年，…达到100%: a year still ahead when the document was written makes the sentence a goal.
 _BY_YEAR = re.compile(r"到\s*((?:19|20)\d\d)\s*年")
 # 出庭应诉率从85%提高到97%: the number before the change is last year's, not this one.
@@ -201,9 +205,10 @@ def _mixed(cat: Catalog, sentence: str, start: int, end: int) -> bool:
     return len(found) > 1
 
 
-def extract(text: str, written: int | None = None) -> list[Indicator]:
+def extract(text: str, written: int | None = None, report: bool = False) -> list[Indicator]:
     """Catalog values in `text`; `written` (the publish year, when known) tells goals set
-    for later years (到2025年…) from measured values."""
+    for later years (到2025年…) from measured values; `report` says the text reports on a
+    past year (an annual report), where 保持 tells what was kept up."""
     cat = catalog()
     out: list[Indicator] = []
     cursor = 0
@@ -226,6 +231,9 @@ def extract(text: str, written: int | None = None) -> list[Indicator]:
                     continue
                 clause_start = max(sentence.rfind(c, 0, num_start) for c in "，,：:") + 1
                 if _TARGET.search(sentence, clause_start, m.end() + 3):
+                    continue
+                if _KEEP.search(sentence, clause_start, m.end() + 3) and (
+                        not report or _WILL_KEEP.search(sentence, clause_start, m.end() + 3)):
                     continue
                 if rule.domain and _mixed(cat, sentence, clause_start, num_start):
                     continue

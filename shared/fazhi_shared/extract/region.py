@@ -48,8 +48,17 @@ def _gov_of(place: Place) -> str:
     return "行政公署" if place.name.endswith(("盟", "地区")) else "人民政府"
 
 
+# The administrative committee of a development zone or new area governs a territory on
+# the city's behalf and reports as its government does, not as a functional department.
+_ZONE_COMMITTEE = re.compile(
+    r"(?:开发区|高新区|新区|园区|试验区|自贸区|示范区|合作区|保税区)(?:管理委员会|管委会)$"
+)
+
+
 def _kind(org: str) -> str:
-    return "government" if re.search(rf"{_GOV}$", org) else "department"
+    if re.search(rf"{_GOV}$", org) or _ZONE_COMMITTEE.search(org):
+        return "government"
+    return "department"
 
 
 def _context_scores(g: Gazetteer, text: str) -> dict[str, float]:
@@ -155,6 +164,10 @@ def _candidates(title: str, meta: dict[str, str], text: str) -> list[Candidate]:
     ContentSource and 来源 line, which often name the office that posted the page."""
     out: list[Candidate] = []
     t = re.sub(r"\s+", "", title)
+    if "——" in t:  # 以高水平法治护航高质量发展——黄冈市2023年度…报告
+        subtitle = t.rsplit("——", 1)[1]
+        if _TITLE_ORG.match(subtitle) or _TITLE_PLACE.match(subtitle):
+            t = subtitle
     m = _TITLE_ORG.match(t)
     if m:
         out.append((m.group(1), None, True))

@@ -37,6 +37,8 @@ def title(doc: Document, page: PageContent) -> None:
 
 
 def publish_date(doc: Document, page: PageContent) -> None:
+    if genre.is_list_page(doc.text):  # the dates listed are the reports', not the page's
+        return
     doc.publish_date, span = dates.publish_date(page.meta, doc.text)
     _evidence(doc, "publish_date", span)
     if doc.publish_date is None:
@@ -68,7 +70,7 @@ def issuer(doc: Document, page: PageContent) -> None:
 
 def indicators(doc: Document, page: PageContent) -> None:
     written = int(doc.publish_date[:4]) if doc.publish_date else None
-    doc.indicators = _indicators.extract(doc.text, written)
+    doc.indicators = _indicators.extract(doc.text, written, report=doc.doc_type == "annual_report")
 
 
 def citations(doc: Document, page: PageContent) -> None:

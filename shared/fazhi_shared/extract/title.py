@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from fazhi_shared.extract.genre import is_list_page
+
 _BREADCRUMB = re.compile(r"当前位置|您的位置|所在位置|首页\s*(?:>|》|/|→|-)|>>|>\s*\S+\s*>|»")
 _NOT_TITLE = re.compile(
     r"^(?:日期|时间|发布|来源|作者|字号|字体|【|\[|分享|打印|浏览|点击|索引号|信息来源|主题分类|"
@@ -66,6 +68,50 @@ def title_in_text(meta: dict[str, str], text: str) -> str | None:
 
 
 def title(
+    meta: dict[str, str], html_title: str | None, text: str, headings: list[str] | None = None
+) -> str | None:
+    if is_list_page(text):  # a column of reports: its name, not the first report listed
+        column = _clean(meta.get("ColumnName", ""))
+        parts = [p for p in _SPLIT.split(html_title or "") if _clean(p)]
+        return column or (_clean(parts[0]) if parts else None)
+    found = _title(meta, html_title, text, headings)
+    return _finish(found, meta, html_title, text, headings) if found else None
+
+
+# 《…》 around a whole title, a document number after it (（河政〔2024〕18号）), a subtitle
+# shown on its own (——黄冈市2023年度…报告), and an issuer printed on the line above 关于….
+_QUOTED = re.compile(r"^《([^《》]+)》$")
+_DOC_NUMBER = re.compile(r"\s*[（(][^（()）]{0,12}[〔\[［]\s*(?:19|20)\d\d\s*[〕\]］]\s*\d+\s*号[）)]$")
+_DASHES = re.compile(r"^[—－\-─]{2,}\s*")
+_ISSUER_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府|厅|局|委员会|委|办公室|管委会|管理委员会|行政公署|公署|署)$"
+)
+
+
+def _finish(
+    found: str, meta: dict[str, str], html_title: str | None, text: str, headings: list[str] | None
+) -> str:
+    quoted = _QUOTED.match(found)
+    if quoted:
+        found = quoted.group(1)
+    if re.search(r"报告|方案|要点|规划|计划", found):  # a decision's number stays with it
+        found = _DOC_NUMBER.sub("", found)
+    if _DASHES.match(found):
+        subtitle = _DASHES.sub("", found)
+        sites = _site_names(meta)
+        candidates = [*(headings or []), *_SPLIT.split(html_title or "")[:1]]
+        mains = [c for c in map(_clean, candidates)
+                 if c and not _DASHES.match(c) and subtitle not in c and _plausible(c, sites)]
+        return f"{mains[0]}——{subtitle}" if mains else subtitle
+    if found.startswith("关于"):
+        lines = text.split("\n", 6)[:6]
+        for before, line in zip(lines, lines[1:], strict=False):
+            if _clean(line) == found and _ISSUER_LINE.match(_clean(before)):
+                return _clean(before) + found
+    return found
+
+
+def _title(
     meta: dict[str, str], html_title: str | None, text: str, headings: list[str] | None = None
 ) -> str | None:
     sites = _site_names(meta)

@@ -106,16 +106,42 @@ def _zip_kind(body: bytes) -> str:
 _PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,4}\s*[-—－]?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$")
 
 
-def _running_lines(pages: list[str]) -> set[str]:
-    """Short lines printed on most pages (running headers and footers such as 某市人民政府文件)."""
+_EDGE = 2  # lines at the top and at the bottom of a page where running lines are printed
+
+
+def _edges(page: str) -> tuple[list[str], list[str]]:
+    lines = [ln.strip() for ln in page.split("\n") if ln.strip()]
+    return lines[:_EDGE], lines[-_EDGE:]
+
+
+def _running_lines(pages: list[str]) -> tuple[set[str], set[str]]:
+    """Short lines printed at the top (headers) or the bottom (footers) of most pages, such
+    as 某市人民政府文件 or the issuer's name. Each is only dropped where it runs: an issuer
+    printed in every footer is also the first line of the title on page one."""
     if len(pages) < 3:
-        return set()
-    counts: dict[str, int] = {}
+        return set(), set()
+    heads: dict[str, int] = {}
+    feet: dict[str, int] = {}
     for page in pages:
-        for line in {ln.strip() for ln in page.split("\n")}:
-            if line and len(line) <= 40:
-                counts[line] = counts.get(line, 0) + 1
-    return {line for line, n in counts.items() if n > len(pages) / 2}
+        top, bottom = _edges(page)
+        for line in set(top):
+            if len(line) <= 40:
+                heads[line] = heads.get(line, 0) + 1
+        for line in set(bottom):
+            if len(line) <= 40:
+                feet[line] = feet.get(line, 0) + 1
+    half = len(pages) / 2
+    return {ln for ln, n in heads.items() if n > half}, {ln for ln, n in feet.items() if n > half}
+
+
+def _without_running(page: str, heads: set[str], feet: set[str]) -> list[str]:
+    lines = [ln for ln in page.split("\n") if not _PAGE_NUMBER.match(ln)]
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    top, bottom = set(filled[:_EDGE]), set(filled[-_EDGE:])
+    return [
+        ln for i, ln in enumerate(lines)
+        if not (i in top and ln.strip() in heads) and not (i in bottom and ln.strip() in feet)
+    ]
 
 
 def read_pdf(body: bytes) -> Extracted:
@@ -152,13 +178,8 @@ def read_pdf(body: bytes) -> Extracted:
         out.status = "unsupported"
         out.warnings.append(f"PDF unreadable: {type(exc).__name__}")
         return out
-    running = _running_lines(pages)
-    lines = [
-        line
-        for page in pages
-        for line in page.split("\n")
-        if not _PAGE_NUMBER.match(line) and line.strip() not in running
-    ]
+    heads, feet = _running_lines(pages)
+    lines = [line for page in pages for line in _without_running(page, heads, feet)]
     out.text = "\n".join(lines)
     if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", out.text):
         out.status = "needs_ocr"

@@ -94,7 +94,11 @@ def doc_type(title: str | None, text: str) -> str:
 def is_list_page(text: str) -> bool:
     """A page listing reports (their titles and dates), not a report: five or more such
     lines, and fewer sentences than lines."""
-    if text.count("\n") < 5:
+    lines = text.count("\n") + 1
+    # Cheap tests first: a list has fewer sentences than lines, and five listed titles.
+    if lines < 6 or text.count("。") >= lines:
+        return False
+    if sum(text.count(w) for w in ("报告", "方案", "要点", "规划", "计划", "总结")) < 5:
         return False
     listed = len(_LIST_LINE.findall(text))
     return listed >= 5 and text.count("。") < listed

@@ -17,7 +17,7 @@ from fazhi_shared.extract.numbers import CN_NUM, NUM, parse_number
 from fazhi_shared.models import Indicator
 
 _ARABIC = r"\d+(?:\.\d+)?"
-_SENTENCE = re.compile(r"[^。！!？?\n]+")
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 # A sentence worth trying the catalog on: a number followed by a unit, or 百分之….
 # Written to start with one character class, which the regex engine scans for quickly.
 _COUNTED = re.compile(r"[\d一二三四五六七八九十百千万](?:[余多]?\s*[件%项起宗份部个]|(?<=百)分之)")
@@ -183,17 +183,27 @@ def _value(m: re.Match[str]) -> float | None:
     return None
 
 
-def _domain_at(cat: Catalog, sentence: str, pos: int, end: int) -> str | None:
-    """The subject of the number at `pos`: the last domain word before it, else one right
+def _domain_at(cat: Catalog, sentence: str, pos: int, end: int, before: str = "") -> str | None:
+    """The subject of the number at `pos`: the last domain word before it, else the last in
+    the clauses before this one (`before`: 收到行政复议申请286件；受理261件), else one right
     after the match (共受理187件行政复议案件)."""
     last = None
     for m in cat.domain_words.finditer(sentence, 0, pos):
         last = cat.domain_of[m.group(0)]
     if last is None:
+        for m in cat.domain_words.finditer(before):
+            last = cat.domain_of[m.group(0)]
+    if last is None:
         after = cat.domain_words.search(sentence, pos, end + 8)
         if after:
             last = cat.domain_of[after.group(0)]
     return last
+
+
+def _clauses_before(text: str, start: int) -> str:
+    """The clauses of the same sentence before `start` (back to 。, ！, ？ or a line break)."""
+    stop = max(text.rfind(c, 0, start) for c in "。！!？?\n")
+    return text[stop + 1 : start]
 
 
 def _mixed(cat: Catalog, sentence: str, start: int, end: int) -> bool:
@@ -227,7 +237,8 @@ def extract(text: str, written: int | None = None, report: bool = False) -> list
                 num_start = m.start("n") if m.groupdict().get("n") else m.start()
                 if any(s < m.end() and num_start < e for s, e in taken):
                     continue
-                if rule.domain and _domain_at(cat, sentence, num_start, m.end()) != rule.domain:
+                if rule.domain and _domain_at(
+                        cat, sentence, num_start, m.end(), _clauses_before(text, sentence_start)) != rule.domain:
                     continue
                 clause_start = max(sentence.rfind(c, 0, num_start) for c in "，,：:") + 1
                 if _TARGET.search(sentence, clause_start, m.end() + 3):

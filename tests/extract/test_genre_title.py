@@ -92,7 +92,10 @@ def test_issuer_line_above_a_title_that_starts_with_guanyu() -> None:
 @pytest.mark.parametrize(
     "heading",
     ["湖南工程学院关于2023年度法治建设工作情况的报告", "某某集团有限公司2023年度法治建设工作报告",
-     "某市人民医院关于2023年度依法执业情况的报告"],
+     "某市人民医院关于2023年度依法执业情况的报告", "凯里市人民法院2023年法治建设工作情况报告",
+     "某县人民检察院关于2023年度法治建设工作情况的报告",
+     # A page compiling several departments' reports is nobody's report.
+     "远安县县直部门2022年度法治政府建设情况报告汇编"],
 )
 def test_reports_of_universities_and_companies_are_not_government_reports(heading: str) -> None:
     assert genre.doc_type(heading, REPORT_BODY) == "other"
@@ -129,3 +132,11 @@ def test_truncated_meta_title_is_completed_from_the_heading() -> None:
     heads = ["相关文章", "关于2020年度全省法治政府建设工作情况的报告"]
     assert title.title(meta, None, body, heads) == "关于2020年度全省法治政府建设工作情况的报告"
     assert title.title(meta, None, body, []) == "关于2020年度全省法治政府建设工作..."
+
+
+def test_a_red_header_is_not_the_title() -> None:
+    text = ("淇县人民政府文件\n淇政〔2024〕9号 签发人：李明远\n淇县人民政府\n关于2023年度法治政府建设情况的报告\n"
+            "鹤壁市人民政府：\n2023年，淇县……现将有关情况报告如下。")
+    assert title.title({}, None, text) == "淇县人民政府关于2023年度法治政府建设情况的报告"
+    # Among untitled lines, the red header is never the one taken.
+    assert title.title({}, None, "淇县人民政府文件\n淇县法治政府建设工作\n正文很长，不是标题，，，") == "淇县法治政府建设工作"

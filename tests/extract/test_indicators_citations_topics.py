@@ -107,6 +107,13 @@ def test_counts_named_after_the_number_and_rates_of_other_things(
      ("全县各级调解组织调处矛盾纠纷1,213件，调处成功1,187件。",
       [("mediation_disputes", 1213), ("mediation_success", 1187)]),
      ("梳理公布依申请政务服务事项清单，共计1,186项。", [("gov_service_items", 1186)]),
+     # Counts listed in the order of their verbs.
+     ("全年新收、受理、审结行政复议案件分别为46件、43件、41件，其余2件结转下一年度办理。",
+      [("admin_reconsideration_received", 46), ("admin_reconsideration_accepted", 43),
+       ("admin_reconsideration_concluded", 41)]),
+     ("全年共收到行政复议申请63件，受理57件；全县57件行政复议案件全部在法定期限内审结。",
+      [("admin_reconsideration_received", 63), ("admin_reconsideration_accepted", 57),
+       ("admin_reconsideration_concluded", 57)]),
      # A table row read from a DOCX or HTML table: the label starts the row.
      ("人民调解案件  3.42万件  +4.0%", [("mediation_disputes", 34200)])],
 )

@@ -195,3 +195,15 @@ def test_subsection_words_about_shortcomings_inherit_their_part() -> None:
     kinds = [(s.heading[:6], s.kind) for s in outline(text, doc_type="annual_report")]
     assert kinds == [("一、主要举措", "achievements"), ("（一）补齐短", "achievements"),
                      ("二、存在的不", "problems"), ("（一）基层执", "problems"), ("（二）存在的", "problems")]
+
+
+def test_pdf_red_header_lines_are_not_joined_into_the_title() -> None:
+    full = "县政府全体会议专题学习《中华人民共和国行政复议法》修订内容，邀请"
+    text = "\n".join([
+        "淇县人民政府文件", "淇政〔2024〕9号" + "\u3000" * 16 + "签发人：李明远",
+        "淇县人民政府", "关于2023年度法治政府建设情况的报告", "鹤壁市人民政府：", full, full, full, "到此为止。",
+    ])
+    lines = rejoin_wrapped(text).split("\n")
+    assert lines[:5] == ["淇县人民政府文件", "淇政〔2024〕9号" + "\u3000" * 16 + "签发人：李明远",
+                         "淇县人民政府", "关于2023年度法治政府建设情况的报告", "鹤壁市人民政府："]
+    assert lines[5] == full * 3 + "到此为止。"  # wrapped prose is still rejoined

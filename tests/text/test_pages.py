@@ -173,3 +173,19 @@ def test_info_table_with_spaced_labels_and_list_layout() -> None:
     assert page.meta["成文日期"] == "2022-03-29"
     assert page.meta["文号"] == "某政发〔2022〕3号"
     assert page.text == "2021年，我县法治政府建设取得新进展。"
+
+
+def test_info_table_cells_without_colons_after_the_body() -> None:
+    html = """<html><head><meta charset="utf-8"></head><body>
+    <div id="zoom"><p>2023年，我局法治政府建设取得新进展。</p></div>
+    <table class="info"><tr><th>索引号</th><td>11410000MB1957262T/2024-00125</td><th>主题分类</th><td>法治税务</td></tr>
+    <tr><th>发布机构</th><td>国家税务总局河南省税务局</td><th>发布日期</th><td>二〇二四年三月二十二日</td></tr>
+    <tr><th>文号</th><td></td><th>有效性</th><td>有效</td></tr></table>
+    <div class="tools"><a>【打印本页】</a><a>【关闭窗口】</a></div>
+    <div class="meta"><div class="label">成文日期</div><div>2024年3月20日</div></div></body></html>"""
+    page = read_page(html.encode("utf-8"))
+    assert page.meta["发布机构"] == "国家税务总局河南省税务局"
+    assert page.meta["发布日期"] == "二〇二四年三月二十二日"
+    assert page.meta["成文日期"] == "2024-03-20"  # a label alone on its line, the value below
+    assert "文号" not in page.meta  # an empty cell is an empty value, not the next line
+    assert page.text == "2023年，我局法治政府建设取得新进展。"

@@ -11,6 +11,7 @@ _NEGATIVE_TITLE = re.compile(
     r"一图|读懂|视频|新闻|发布会|案例|典型|判决|裁定|决定书|处罚|公示|征求意见|论文|研究|探析|浅析|"
     r"思考|述评|综述|评估报告|第三方|述法|第一责任人|督察|通报|表彰|获评|入选|荣获|示范|考核|考评|"
     r"工作会|动员|部署会|推进会|学习|专题|宣讲|观察|访谈|如何|为何|怎样|！|？|发布|公布|出炉|晒出|亮相"
+    r"|汇编|选编|合集"
 )
 _ANNUAL = re.compile(
     rf"{_SUBJECT}.{{0,30}}?报告|{_SUBJECT}.{{0,20}}?情况$|{_SUBJECT}.{{0,20}}?(?:工作)?总结$"
@@ -27,9 +28,12 @@ _NEWS_OPENING = re.compile(
     r"^.{0,40}?(?:\d{1,2}月\d{1,2}日|日前|近日|近期|上午|下午).{0,60}?"
     r"(?:召开|举行|举办|组织|开展|发布|印发|出台|通过|审议|主持)"
 )
+# Reports of courts, procuratorates and congresses are not the government's either.
 # Reports on the rule of law by universities, companies or hospitals are not the
 # government's (湖南工程学院关于…法治建设…的报告, …集团有限公司…).
-_NON_GOVERNMENT = re.compile(r"大学|学院|学校|集团|公司|银行|医院|研究院|协会|商会")
+_NON_GOVERNMENT = re.compile(
+    r"大学|学院|学校|集团|公司|银行|医院|研究院|协会|商会|法院|检察院|人大常委会|人民代表大会|政协"
+)
 # A column page: report titles, each with its date, one per line.
 _LIST_LINE = re.compile(
     r"(?:报告|方案|要点|规划|计划|总结)\s*[\[【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"

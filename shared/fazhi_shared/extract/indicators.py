@@ -50,6 +50,9 @@ class Catalog:
     needles: ahocorasick_rs.AhoCorasick
     rules_of_needle: tuple[frozenset[int], ...]
     always: frozenset[int]  # rules without such words
+    # 新收、受理、审结行政复议案件分别为46件、43件、41件: per domain, the indicator of each verb.
+    enumerations: dict[str, dict[str, str]]
+    enumeration: re.Pattern[str]
 
 
 _ABOUT = r"(?:近|约|达|逾|超过|合计|共计|共)?\s*"
@@ -75,6 +78,7 @@ def catalog() -> Catalog:
         for item in data["indicators"]
         for p in item["patterns"]
     )
+    enumerations = {domain: dict(verbs) for domain, verbs in (data.get("enumerations") or {}).items()}
     by_needle: dict[str, set[int]] = {}
     always = set()
     for index, rule in enumerate(rules):
@@ -87,6 +91,8 @@ def catalog() -> Catalog:
         rules, re.compile("|".join(map(re.escape, words))), domain_of,
         ahocorasick_rs.AhoCorasick(list(by_needle), implementation=ahocorasick_rs.Implementation.DFA),
         tuple(frozenset(v) for v in by_needle.values()), frozenset(always),
+        enumerations,
+        _enumeration_pattern({verb for verbs in enumerations.values() for verb in verbs}),
     )
 
 
@@ -200,6 +206,43 @@ def _domain_at(cat: Catalog, sentence: str, pos: int, end: int, before: str = ""
     return last
 
 
+_ENUM_ITEM = r"\d[\d,]*(?:\.\d+)?\s*(?:万|余)?\s*(?:件|起|宗)"
+
+
+def _enumeration_pattern(verbs: set[str]) -> re.Pattern[str]:
+    verb = "(?:" + "|".join(sorted(map(re.escape, verbs), key=len, reverse=True)) + ")"
+    return re.compile(
+        rf"({verb}(?:[、和及]{verb})+)([^，,。；;\d]{{0,14}}?)分别(?:为|是|达到?)?\s*"
+        rf"({_ENUM_ITEM}(?:\s*[、和及，,]\s*{_ENUM_ITEM})+)"
+    )
+_ENUM_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万|余)?")
+
+
+def _enumerated(
+    cat: Catalog, sentence: str, sentence_start: int, text: str, taken: list[tuple[int, int]]
+) -> list[Indicator]:
+    """Counts given in the order of their verbs (新收、受理、审结…分别为46件、43件、41件)."""
+    out: list[Indicator] = []
+    for m in cat.enumeration.finditer(sentence):
+        verbs = re.split(r"[、和及]", m.group(1))
+        numbers = list(_ENUM_NUMBER.finditer(sentence, m.start(3), m.end(3)))
+        if len(verbs) != len(numbers):
+            continue
+        domain = _domain_at(cat, sentence, m.end(2), m.end(), _clauses_before(text, sentence_start))
+        names = cat.enumerations.get(domain or "", {})
+        for verb, number in zip(verbs, numbers, strict=True):
+            name = names.get(verb)
+            value = parse_number(number.group(0).replace("余", "").strip())
+            if name is None or value is None:
+                continue
+            if any(s < number.end() and number.start() < e for s, e in taken):
+                continue  # a rule already read this number
+            rule = next(r for r in cat.rules if r.name == name)
+            out.append(Indicator(name=name, value=value, unit=rule.unit,
+                                 start=sentence_start + number.start(), end=sentence_start + number.end()))
+    return out
+
+
 def _clauses_before(text: str, start: int) -> str:
     """The clauses of the same sentence before `start` (back to 。, ！, ？ or a line break)."""
     stop = max(text.rfind(c, 0, start) for c in "。！!？?\n")
@@ -267,6 +310,8 @@ def extract(text: str, written: int | None = None, report: bool = False) -> list
                         end=sentence_start + m.end(),
                     )
                 )
+        if "分别" in sentence:
+            out.extend(_enumerated(cat, sentence, sentence_start, text, taken))
     out.sort(key=lambda i: i.start)
     seen: set[tuple[str, float]] = set()
     unique = []

@@ -12,6 +12,7 @@ _NOT_TITLE = re.compile(
     r"(?:摘要|关键词|关键字|主题词|文号|发文字号|发布机构|成文日期|附件)\s*[:：]|"
     r"本站|热门|搜索|网站|首页|登录|注册|无障碍|繁体|简体|English|扫一扫)"
     r"|(?:人民政府网|政府网|门户网站|网站)$"
+    r"|(?:政府|办公室|办公厅|委员会|局|厅)文件$"  # the red header of an official document
 )
 _TITLE_WORDS = re.compile(r"报告|要点|方案|规划|纲要|通知|意见|决定|办法|公告|情况|总结|计划|讲话|会议")
 # A lone hyphen separates the site's name, but not inside a year range (2022-2025年).

@@ -99,6 +99,13 @@ _INFO = re.compile(
     + "|".join(r"\s?".join(label) for label in sorted(INFO_LABELS, key=len, reverse=True))
     + r")\s*[:：]\s*"
 )
+_INFO_SPACED = re.compile(  # cells joined by spaces: 发布机构 某局 发布日期 二〇二四年三月二十二日
+    r"(?:^|(?<=\s))(" + "|".join(r"\s?".join(label) for label in sorted(INFO_LABELS, key=len, reverse=True))
+    + r")\s+(?=\S)"
+)
+_INFO_BARE = re.compile(
+    "(" + "|".join(r"\s?".join(label) for label in sorted(INFO_LABELS, key=len, reverse=True)) + r")\s*[:：]?"
+)
 _CJK_PUNCT = re.compile(r"[，。；：、]")
 
 
@@ -162,17 +169,28 @@ def _block_text(root: LexborNode) -> str:
 
 
 def info_table(lines: list[str]) -> dict[str, str]:
-    """索引号/发布机构/生成日期/文号 from the 政务公开 table, label and value in one or two cells."""
+    """索引号/发布机构/生成日期/文号 from the 政务公开 table, label and value in one or two cells
+    (a label cell may go without its colon: <th>发布日期</th><td>…</td>)."""
     found: dict[str, str] = {}
     for i, line in enumerate(lines):
+        bare = _INFO_BARE.fullmatch(line)
+        if bare is not None:
+            key = INFO_LABELS[re.sub(r"\s", "", bare.group(1))]
+            value = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            if key not in found and value and len(value) <= 80 and not _INFO_BARE.fullmatch(value):
+                found[key] = value
+            continue
         matches = list(_INFO.finditer(line))
+        spaced = not matches  # an empty cell there is an empty value, not one on the next line
+        if spaced:
+            matches = list(_INFO_SPACED.finditer(line))
         for j, m in enumerate(matches):
             key = INFO_LABELS[re.sub(r"\s", "", m.group(1))]
             if key in found:
                 continue
             end = matches[j + 1].start() if j + 1 < len(matches) else len(line)
             value = line[m.end():end].strip()
-            if not value and i + 1 < len(lines) and not _INFO.search(lines[i + 1]):
+            if not value and not spaced and i + 1 < len(lines) and not _INFO.search(lines[i + 1]):
                 value = lines[i + 1].strip()
             if value and len(value) <= 80:
                 found[key] = value

@@ -167,6 +167,7 @@ def clean_whitespace(text: str) -> str:
 
 _SENTENCE_END = re.compile(r"[。！？；：:”」』）)]$")
 _HEADING_RE = re.compile(HEADING_START)
+_LAYOUT_GAP = re.compile(r"\S[ \u3000\xa0]{3,}\S")
 
 
 def rejoin_wrapped(text: str) -> str:
@@ -181,17 +182,21 @@ def rejoin_wrapped(text: str) -> str:
     lengths = sorted(len(ln) for ln in lines)
     full = lengths[int(len(lengths) * 0.8)] if len(lengths) > 4 else max(lengths)
     out: list[str] = [lines[0]]
+    last = lines[0]  # the previous visual line: a paragraph's length says nothing of wrapping
     for line in lines[1:]:
         prev = out[-1]
-        last_line_len = len(prev) - (prev.rfind("\n") + 1)
         ends = bool(_SENTENCE_END.search(prev))
-        short = last_line_len < full * 0.8
+        # A line shorter than a full one ends its paragraph (a title, a heading); so does a
+        # line laid out with a gap inside (淇政〔2024〕9号　　　　签发人：…), which is no
+        # wrapped prose.
+        short = len(last) < full * 0.8 or _LAYOUT_GAP.search(last) is not None
         if ends or short or _HEADING_RE.match(line):
             out.append(line)
         else:
             a, b = prev[-1:], line[:1]
             joiner = " " if a.isascii() and b.isascii() and a.isalpha() and b.isalpha() else ""
             out[-1] = prev + joiner + line
+        last = line
     return "\n".join(out)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from fazhi_shared.extract import genre, title
+from fazhi_shared.extract.heading import page_heading
 
 REPORT_BODY = "2020年，我市法治政府建设取得新成效。现将有关情况报告如下：\n一、主要举措和成效\n法治政府建设……法治政府建设……"
 
@@ -140,3 +141,19 @@ def test_a_red_header_is_not_the_title() -> None:
     assert title.title({}, None, text) == "淇县人民政府关于2023年度法治政府建设情况的报告"
     # Among untitled lines, the red header is never the one taken.
     assert title.title({}, None, "淇县人民政府文件\n淇县法治政府建设工作\n正文很长，不是标题，，，") == "淇县法治政府建设工作"
+
+
+def test_two_year_report_is_a_report_and_a_delivery_note_is_not_a_subtitle() -> None:
+    assert genre.doc_type("德阳市2022—2023年法治政府建设情况报告", REPORT_BODY) == "annual_report"
+    assert genre.doc_type("德阳市法治政府建设实施方案（2021—2025年）", "") == "implementation_plan"
+    report = "关于2023年度县级预算执行和其他财政收支的审计工作报告"
+    note = "——2024年8月26日在柘城县第十六届人民代表大会常务委员会第十九次会议上"
+    assert title.title({"ArticleTitle": report + note}, None, "正文。") == report
+    assert title.title({}, None, "正文，很长，，，", [note, report]) == report
+
+
+def test_title_drawn_as_an_image() -> None:
+    html = ('<html><head><meta charset="utf-8"><title>凤县人民政府</title></head><body>'
+            '<div class="wz_title"><img src="/t.png" alt="凤县2023年度法治政府建设情况报告"></div>'
+            '<div class="wz_content"><p>2023年，凤县……现将有关情况报告如下。</p></div></body></html>').encode()
+    assert page_heading(html, "utf-8")[0] == "凤县2023年度法治政府建设情况报告"

@@ -114,6 +114,11 @@ def test_counts_named_after_the_number_and_rates_of_other_things(
      ("全年共收到行政复议申请63件，受理57件；全县57件行政复议案件全部在法定期限内审结。",
       [("admin_reconsideration_received", 63), ("admin_reconsideration_accepted", 57),
        ("admin_reconsideration_concluded", 57)]),
+     # A quarter's figure is not the year's.
+     ("全年收到行政复议申请215件，同比增长18.1%，其中第四季度收到67件，环比增长9.8%。",
+      [("admin_reconsideration_received", 215)]),
+     ("全年制定规范性文件2件，均按规定报送县司法局备案。", [("normative_docs_filed", 2)]),
+     ("县政府制定的规范性文件7件全部报送市政府和县人大常委会备案。", [("normative_docs_filed", 7)]),
      # A table row read from a DOCX or HTML table: the label starts the row.
      ("人民调解案件  3.42万件  +4.0%", [("mediation_disputes", 34200)])],
 )

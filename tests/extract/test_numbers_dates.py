@@ -102,6 +102,8 @@ def _page(info: str) -> bytes:
         ("更新时间：2023年05月02日｜发布时间：2023年03月27日", "2023-03-27"),
         ("2023-04-11 18:20\u3000来源：洛阳日报\u3000作者：记者 张伟", "2023-04-11"),  # a byline
         ("发布时间：２０２４-０３-１５\u3000来源：县司法局", "2024-03-15"),  # full-width digits
+        ("发布时间：2024年03月28日 星期四", "2024-03-28"),  # with the day of the week
+        ("发布时间：2024年3月28日 10时30分  来源：凤县司法局", "2024-03-28"),  # time in Chinese
     ],
 )
 def test_publication_line_outside_the_body(info: str, iso: str) -> None:

@@ -137,3 +137,16 @@ def test_current_divisions_and_former_ones_for_older_reports() -> None:
     assert older.region is not None and older.region.adcode == "510922"
     newer = region.resolve("射洪市2021年度法治政府建设情况报告", {}, "2021年，射洪市……遂宁市……")
     assert newer.region is not None and newer.region.adcode == "510981"
+
+
+@pytest.mark.parametrize(
+    ("heading", "text", "issuer", "code"),
+    [("横店镇2023年度法治政府建设情况报告", "2023年，横店镇……\n东阳市横店镇人民政府\n2024年3月20日", "横店镇人民政府", "330783"),
+     ("小营街道办事处关于2023年度法治政府建设情况的报告", "……\n杭州市上城区人民政府小营街道办事处\n2024年3月26日",
+      "小营街道办事处", "330102")],
+)
+def test_townships_and_subdistricts_keep_their_name_and_take_their_county(
+        heading: str, text: str, issuer: str, code: str) -> None:
+    found = region.resolve(heading, {}, text)
+    assert (found.issuer, found.kind) == (issuer, "government")
+    assert found.region is not None and found.region.adcode == code

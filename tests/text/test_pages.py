@@ -94,6 +94,24 @@ def test_header_declares_utf8_but_bytes_are_gbk() -> None:
     assert any("wrong" in w for w in result.warnings)
 
 
+def test_header_declares_latin1_over_gbk_bytes() -> None:
+    # Servers send ISO-8859-1 by default; every byte decodes under it, into mojibake.
+    result = page("header_utf8_body_gbk.html", "text/html; charset=ISO-8859-1")
+    assert result.encoding == "gb18030"
+    assert "“证照分离”改革全覆盖" in result.text
+    assert any("iso8859-1" in w or "cp1252" in w for w in result.warnings)
+
+
+def test_body_kept_as_escaped_html_in_a_hidden_textarea() -> None:
+    paragraphs = "".join(f"&lt;p&gt;第{i}项，全县深入推进法治政府建设，依法行政水平不断提高。&lt;/p&gt;" for i in range(12))
+    html = f"""<html><head><meta charset="utf-8"></head><body><div class="nav">首页 &gt; 信息公开</div>
+    <div id="content"></div><textarea id="txtContent" style="display:none">{paragraphs}</textarea>
+    <script>document.getElementById('content').innerHTML = txtContent.value;</script></body></html>"""
+    result = read_page(html.encode("utf-8"))
+    lines = result.text.split("\n")
+    assert len(lines) == 12 and lines[0] == "第0项，全县深入推进法治政府建设，依法行政水平不断提高。"
+
+
 def test_traditional_rendering() -> None:
     result = page("traditional.html")
     assert result.traditional_source

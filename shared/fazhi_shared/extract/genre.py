@@ -16,6 +16,8 @@ _NEGATIVE_TITLE = re.compile(
 _ANNUAL = re.compile(
     rf"{_SUBJECT}.{{0,30}}?报告|{_SUBJECT}.{{0,20}}?情况$|{_SUBJECT}.{{0,20}}?(?:工作)?总结$"
 )
+# 2022—2023年法治政府建设情况报告: a report over two years, not a plan for them.
+_RANGE_REPORT = re.compile(r"(?:情况|工作)的?报告$")
 _WORK_PLAN = re.compile(rf"{_SUBJECT}.{{0,20}}?(?:工作要点|要点|工作计划|工作安排|重点任务)")
 _IMPL_PLAN = re.compile(
     rf"{_SUBJECT}.{{0,30}}?(?:实施方案|规划|实施纲要|纲要|实施意见|行动方案|方案)"
@@ -76,7 +78,7 @@ def doc_type(title: str | None, text: str) -> str:
         return "annual_report"
     if _WORK_PLAN.search(t):
         return "work_plan"
-    if _IMPL_PLAN.search(t):
+    if _IMPL_PLAN.search(t) and not _RANGE_REPORT.search(t):
         return "implementation_plan"
     if _ANNUAL.search(t):
         return "annual_report"

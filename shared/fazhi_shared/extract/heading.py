@@ -26,7 +26,10 @@ def page_heading(body: bytes, encoding: str | None) -> list[str]:
         for node in tree.css(selector)[:5]:
             if node.tag in ("html", "body", "head", "title", "meta"):
                 continue
-            text = normalize(node.text(deep=True, separator="", strip=True))[0].strip()
+            raw = node.text(deep=True, separator="", strip=True)
+            if not raw:  # a title drawn as an image: <div class="title"><img alt="…"></div>
+                raw = "".join(img.attributes.get("alt") or "" for img in node.css("img"))
+            text = normalize(raw)[0].strip()
             if text and "\n" not in text and len(text) <= 100 and text not in out:
                 out.append(text)
     return out

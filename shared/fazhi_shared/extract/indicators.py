@@ -26,6 +26,10 @@ _TARGET = re.compile(r"要求|确保|力争|目标|不低于")
 # unless the report says it will keep it (继续保持, 将保持).
 _KEEP = re.compile(r"保持")
 _WILL_KEEP = re.compile(r"(?:继续|将|要|进一步)保持")
+# 其中第四季度收到67件: a figure for part of the year is not the year's.
+_PART_OF_YEAR = re.compile(
+    r"第[一二三四1-4]季度|[上下]半年|前三季度|一季度|\d{1,2}\s*[-—至~]\s*\d{1,2}\s*月|[一二三四五六七八九十]{1,3}月份"
+)
 # 到2025年，…达到100%: a year still ahead when the document was written makes the sentence a goal.
 _BY_YEAR = re.compile(r"到\s*((?:19|20)\d\d)\s*年")
 # 出庭应诉率从85%提高到97%: the number before the change is last year's, not this one.
@@ -285,6 +289,8 @@ def extract(text: str, written: int | None = None, report: bool = False) -> list
                     continue
                 clause_start = max(sentence.rfind(c, 0, num_start) for c in "，,：:") + 1
                 if _TARGET.search(sentence, clause_start, m.end() + 3):
+                    continue
+                if _PART_OF_YEAR.search(sentence, clause_start, num_start):
                     continue
                 if _KEEP.search(sentence, clause_start, m.end() + 3) and (
                         not report or _WILL_KEEP.search(sentence, clause_start, m.end() + 3)):

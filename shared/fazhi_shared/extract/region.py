@@ -230,7 +230,34 @@ def _site_to_place(source: str) -> str:
     return source
 
 
+# Townships and subdistricts lie below the gazetteer's divisions: a title naming one
+# (横店镇2023年度…, 小营街道办事处关于…) gives the issuer, and the rest of the page (the
+# signature 东阳市横店镇人民政府, the context) gives the county it lies in.
+_SUB_COUNTY = re.compile(
+    r"^([\u4e00-\u9fff]{1,10}?(?:街道办事处|街道|镇|乡))(?:人民政府)?(?=关于|(?:19|20)\d\d|二〇|年度|法治)"
+)
+
+
+def _sub_county(title: str | None) -> str | None:
+    m = _SUB_COUNTY.match(re.sub(r"\s+", "", title or ""))
+    if m is None or gazetteer().aliases.get(m.group(1)):
+        return None  # a county-level name that happens to end so (a division we know)
+    name = m.group(1)
+    if name.endswith("街道"):
+        return name + "办事处"
+    return name if name.endswith("办事处") else name + "人民政府"
+
+
 def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
+    found = _resolve(title, meta, text)
+    local = _sub_county(title)
+    if local is not None and found.issuer is not None and found.issuer != local and (
+            found.issuer.endswith(local) or found.region is not None):
+        return IssuerResult(local, "government", found.region, None)
+    return found
+
+
+def _resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
     g = gazetteer()
     # The site's name (北京市朝阳区人民政府) settles names shared by several places (朝阳区, 鼓楼区).
     site = meta.get("SiteName", "")

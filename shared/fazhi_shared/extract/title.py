@@ -89,9 +89,15 @@ _ISSUER_LINE = re.compile(
 )
 
 
+# ——2024年1月18日在某市第十八届人民代表大会第四次会议上: when and where it was delivered.
+_DELIVERED = re.compile(r"\s*[—－\-─]{2,}\s*(?:(?:19|20)\d\d\s*年[^在]{0,8}日\s*)?在.{2,60}?(?:会议|大会|会)上.{0,6}$")
+
+
 def _finish(
     found: str, meta: dict[str, str], html_title: str | None, text: str, headings: list[str] | None
 ) -> str:
+    delivery_only = _DELIVERED.fullmatch(found) is not None  # the note line, taken alone
+    found = _DELIVERED.sub("", found) or found
     quoted = _QUOTED.match(found)
     if quoted:
         found = quoted.group(1)
@@ -103,6 +109,8 @@ def _finish(
         candidates = [*(headings or []), *_SPLIT.split(html_title or "")[:1]]
         mains = [c for c in map(_clean, candidates)
                  if c and not _DASHES.match(c) and subtitle not in c and _plausible(c, sites)]
+        if delivery_only:
+            return mains[0] if mains else subtitle
         return f"{mains[0]}——{subtitle}" if mains else subtitle
     if found.startswith("关于"):
         lines = text.split("\n", 6)[:6]

@@ -46,6 +46,7 @@ _SUPERSETS = {
     "us-ascii": "utf-8",
     "utf8": "utf-8",
 }
+_LATIN = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15"})
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 # How much of a large body detection looks at.
 _DETECT_SAMPLE = 64_000
@@ -118,9 +119,18 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str, list
             warnings.append(f"declared charset {wrong[0]} is wrong: the bytes are UTF-8")
         return utf8, "utf-8", warnings
 
+    # A Latin-1 declaration is what many servers send by default, whatever the page holds:
+    # every byte decodes under it, so it comes last, after the page's own meta and GB18030.
+    latin = [d for d in declared if d in _LATIN]
+    declared = [d for d in declared if d not in _LATIN] + latin
     for enc in declared:
         if enc == "utf-8":
             continue
+        if enc in _LATIN:
+            wide = _strict(body, "gb18030")
+            if wide is not None and _plausible_chinese(wide):
+                warnings.append(f"declared charset {enc} is wrong: the bytes are gb18030")
+                return wide, "gb18030", warnings
         strict = _strict(body, enc)
         if strict is not None:
             if "utf-8" in declared:

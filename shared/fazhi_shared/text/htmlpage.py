@@ -250,6 +250,26 @@ def density_body(tree: LexborHTMLParser) -> LexborNode | None:
     return best
 
 
+def _stashed_html(tree: LexborHTMLParser) -> list[str]:
+    """Escaped HTML some CMSs keep in a hidden <textarea> and draw with a script."""
+    if "<textarea" not in (tree.html or ""):
+        return []
+    return [raw for area in tree.css("textarea") if len(raw := area.text(deep=True)) >= 200 and "<" in raw]
+
+
+def _textarea_body(stashed: list[str], body: LexborNode | None) -> LexborNode | None:
+    """The stashed article, when it holds more prose than the body found in the page."""
+    found = _punct_count(body.text(deep=True)) if body is not None else 0
+    for raw in stashed:
+        if _punct_count(raw) <= 2 * found + 3:
+            continue
+        fragment = LexborHTMLParser(raw)
+        fragment.strip_tags(_STRIP_TAGS)
+        if fragment.body is not None:
+            return fragment.body
+    return None
+
+
 def _lines(text: str) -> list[str]:
     return [ln for ln in (raw.strip() for raw in text.split("\n")) if ln]
 
@@ -287,6 +307,7 @@ def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
     meta = _meta(tree)
     title_node = tree.css_first("title")
     html_title = title_node.text(strip=True) if title_node else None
+    stashed = _stashed_html(tree)
     tree.strip_tags(_STRIP_TAGS)
     root = tree.body
     if root is None:
@@ -317,6 +338,10 @@ def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
     if body is None:
         body = density_body(tree)
         how = "density"
+    if stashed:
+        from_textarea = _textarea_body(stashed, body)
+        if from_textarea is not None:
+            body, how = from_textarea, "textarea"
     if body is None:
         return page_text if page_text is not None else _block_text(root), meta, html_title, "page"
     _remove_widgets(body)

@@ -157,3 +157,17 @@ def test_title_drawn_as_an_image() -> None:
             '<div class="wz_title"><img src="/t.png" alt="凤县2023年度法治政府建设情况报告"></div>'
             '<div class="wz_content"><p>2023年，凤县……现将有关情况报告如下。</p></div></body></html>').encode()
     assert page_heading(html, "utf-8")[0] == "凤县2023年度法治政府建设情况报告"
+
+
+def test_a_column_of_dated_news_titles_is_a_list_page() -> None:
+    rows = [f"城口县{w}工作取得新进展 2024-0{m}-1{m}" for m, w in enumerate(["普法", "调解", "执法", "复议", "公开", "监督"], 1)]
+    assert genre.is_list_page("工作动态\n" + "\n".join(rows))
+
+
+def test_title_blocks_set_on_several_lines() -> None:
+    text = "安庆市司法局\n关于2023年度法治政府建设工作情况\n的报告\n市委依法治市办：\n2023年，……"
+    assert title.title({}, None, text) == "安庆市司法局关于2023年度法治政府建设工作情况的报告"
+    text = "黔东南州法治政府建设实施方案\n（2021—2025年）\n一、总体要求\n……"
+    assert title.title({}, None, text) == "黔东南州法治政府建设实施方案（2021—2025年）"
+    text = "丽江市法治政府建设督察组\n关于对玉龙纳西族自治县法治政府建设督察情况\n的反馈意见\n……"
+    assert title.title({}, None, text) == "丽江市法治政府建设督察组关于对玉龙纳西族自治县法治政府建设督察情况的反馈意见"

@@ -119,6 +119,16 @@ def test_counts_named_after_the_number_and_rates_of_other_things(
       [("admin_reconsideration_received", 215)]),
      ("全年制定规范性文件2件，均按规定报送县司法局备案。", [("normative_docs_filed", 2)]),
      ("县政府制定的规范性文件7件全部报送市政府和县人大常委会备案。", [("normative_docs_filed", 7)]),
+     # The 司法局's 审核 of normative documents is their legality review.
+     ("全年审核市政府规范性文件23件，报送市政府备案23件。",
+      [("normative_docs_reviewed", 23), ("normative_docs_filed", 23)]),
+     ("对拟出台的规范性文件进行合法性审核，共审核27件，提出修改意见41条。", [("normative_docs_reviewed", 27)]),
+     ("全年收到行政复议申请19件，均已审结。",
+      [("admin_reconsideration_received", 19), ("admin_reconsideration_concluded", 19)]),
+     ("政务服务窗口可办事项86项。", [("gov_service_items", 86)]),
+     ("调解企业劳资纠纷等矛盾纠纷45件。", [("mediation_disputes", 45)]),
+     # Corrections found by reviewing filed documents are not the number filed.
+     ("报送备案规范性文件合计96件，备案审查纠错3件。", [("normative_docs_filed", 96)]),
      # A table row read from a DOCX or HTML table: the label starts the row.
      ("人民调解案件  3.42万件  +4.0%", [("mediation_disputes", 34200)])],
 )
@@ -185,3 +195,20 @@ def test_catalog_definitions_have_labels_units_and_synonyms() -> None:
     assert len({d.name for d in defs}) == len(defs) >= 8
     assert all(d.label and d.unit and d.synonyms for d in defs)
     assert {d.name for d in defs} == {r.name for r in indicators.catalog().rules}
+
+
+def test_table_rows_read_as_the_sentences_they_stand_for() -> None:
+    table = ("附表：2021年张掖市法治政府建设主要指标\n类别 项目 数量 2020年\n"
+             "行政复议 收到申请（件） 184 170\n行政复议 审结（件） 161\n行政应诉 负责人出庭应诉率 97.7%\n"
+             "规范性文件 合法性审核（件） 21\n联系电话 12345")
+    found = [(i.name, i.value, table[i.start:i.end]) for i in indicators.extract(table)]
+    assert ("admin_reconsideration_received", 184, "184") in found  # the year's column, not the last
+    assert ("admin_reconsideration_concluded", 161, "161") in found
+    assert ("normative_docs_reviewed", 21, "21") in found
+    assert any(name == "head_appearance_rate_pct" and value == 97.7 for name, value, _ in found)
+    assert len(found) == 4
+
+
+def test_titles_in_ascii_angle_brackets_are_cited() -> None:
+    text = "新修订的<中华人民共和国行政复议法>公布后，组织学习<b>重要</b>内容，落实《实施<行政处罚法>办法》。"
+    assert citations.cited(citations.extract(text)) == ["中华人民共和国行政复议法", "实施〈行政处罚法〉办法"]

@@ -136,3 +136,14 @@ def test_byline_author_is_the_name_not_the_role() -> None:
     meta: dict[str, str] = {}
     meta_from_line("2023-04-11 18:20 来源：洛阳日报 作者：记者 张伟", meta)
     assert meta == {"PubDate": "2023-04-11 18:20", "ContentSource": "洛阳日报", "Author": "张伟"}
+
+
+def test_delivery_date_only_when_nothing_else_dates_the_page() -> None:
+    head = "政府工作报告\n——2024年1月8日在天门市第十届人民代表大会第四次会议上\n"
+    assert dates.publish_date({}, head + "各位代表：……")[0] == "2024-01-08"
+    assert dates.publish_date({"PubDate": "2024-01-15"}, head + "各位代表：……")[0] == "2024-01-15"
+    assert dates.publish_date({}, head + "发布时间：2024-01-15\n各位代表：……")[0] == "2024-01-15"
+
+
+def test_trs_attachment_names_carry_the_date() -> None:
+    assert dates.date_from_url("https://www.qdn.gov.cn/xxgk/P020210915512345678901.pdf") == "2021-09-15"

@@ -150,3 +150,10 @@ def test_townships_and_subdistricts_keep_their_name_and_take_their_county(
     found = region.resolve(heading, {}, text)
     assert (found.issuer, found.kind) == (issuer, "government")
     assert found.region is not None and found.region.adcode == code
+
+
+def test_a_zone_committee_in_a_county_takes_the_county() -> None:
+    text = "2022年，建水工业园区管理委员会……建水县……建水县委、县政府……\n建水工业园区管理委员会\n2023年3月20日"
+    found = region.resolve("建水工业园区管理委员会2022年度法治政府建设工作报告", {}, text)
+    assert (found.issuer, found.kind) == ("建水工业园区管理委员会", "government")
+    assert found.region is not None and found.region.adcode == "532524"

@@ -121,6 +121,30 @@ def test_pdf_issuer_in_every_footer_keeps_the_title_line() -> None:
     assert page.text.split("\n") == ["浙江省自然资源厅", *REPORT[:6]]
 
 
+def test_utf16_text_with_a_bom_is_text() -> None:
+    body = "\n".join(REPORT).encode("utf-16")  # BOM first, NUL bytes throughout
+    assert sniff(body, "text/plain", "http://example.gov.cn/fj/report.txt") == "text"
+    page = read_page(body, content_type="text/plain")
+    assert page.status == "ok" and page.text.split("\n")[0] == REPORT[0]
+
+
+def test_pdf_running_header_that_is_also_the_issuer_line_of_page_one() -> None:
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    pages = [["遵义市人民政府", REPORT[0], REPORT[1]], ["遵义市人民政府", REPORT[2], REPORT[3]],
+             ["遵义市人民政府", REPORT[4], REPORT[5]]]
+    for lines in pages:
+        c.setFont("STSong-Light", 12)
+        for j, line in enumerate(lines):
+            c.drawString(50, 790 - 18 * j, line)
+        c.showPage()
+    c.save()
+    page = read_page(buf.getvalue(), content_type="application/pdf")
+    assert page.text.split("\n")[:3] == ["遵义市人民政府", REPORT[0], REPORT[1]]
+    assert page.text.count("遵义市人民政府") == 1  # the running header of pages two and three is gone
+
+
 def test_scanned_pdf_needs_ocr() -> None:
     page = read_page(_pdf(REPORT, text=False), content_type="application/pdf")
     assert page.format == "pdf"

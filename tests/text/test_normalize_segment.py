@@ -7,9 +7,15 @@ import codecs
 
 import pytest
 
-from fazhi_shared.text import segment
+from fazhi_shared.text import read_page, segment
 from fazhi_shared.text.decode import decode
-from fazhi_shared.text.normalize import clean_whitespace, fold_width, normalize, rejoin_wrapped
+from fazhi_shared.text.normalize import (
+    clean_whitespace,
+    fold_width,
+    hard_wrapped,
+    normalize,
+    rejoin_wrapped,
+)
 from fazhi_shared.text.structure import classify, outline, sentences
 
 
@@ -207,3 +213,13 @@ def test_pdf_red_header_lines_are_not_joined_into_the_title() -> None:
     assert lines[:5] == ["淇县人民政府文件", "淇政〔2024〕9号" + "\u3000" * 16 + "签发人：李明远",
                          "淇县人民政府", "关于2023年度法治政府建设情况的报告", "鹤壁市人民政府："]
     assert lines[5] == full * 3 + "到此为止。"  # wrapped prose is still rejoined
+
+
+def test_plain_text_cut_at_a_fixed_width_is_rejoined() -> None:
+    para = "全市各级行政复议机关共收到行政复议申请412件，依法受理396件，审结385件，《优化营商环境条例》得到全面落实。"
+    body = "".join(para for _ in range(10))
+    wrapped = "\n".join(body[i:i + 40] for i in range(0, len(body), 40))
+    assert hard_wrapped(wrapped)
+    assert not hard_wrapped("一、标题\n" + "\n".join(["短句。", "另一句话比较长一些。", "第三句。"] * 4))
+    page = read_page(("关于2020年度法治政府建设情况的报告\n" + wrapped).encode("utf-8"), content_type="text/plain")
+    assert "《优化营商环境条例》" in page.text and para in page.text

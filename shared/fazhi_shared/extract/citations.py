@@ -59,9 +59,22 @@ def classify(t: str) -> str | None:
     return None
 
 
+# <中华人民共和国行政复议法> typed with ASCII brackets: only a title that ends like a law,
+# regulation or plan counts, since < > also stand around other things.
+_ANGLED = re.compile(
+    r"<(?P<t>[\u4e00-\u9fff][^<>《》\n]{1,60}?(?:法|法典|条例|规定|办法|细则|规则|纲要|方案|规划|意见|决定))>"
+)
+
+
 def extract(text: str) -> list[Citation]:
     out: list[Citation] = []
-    for m in _QUOTED.finditer(text):
+    matches = list(_QUOTED.finditer(text))
+    if "<" in text:
+        inside = [(m.start(), m.end()) for m in matches]
+        matches += [m for m in _ANGLED.finditer(text)
+                    if not any(s <= m.start() < e for s, e in inside)]  # not 《实施<…>办法》
+        matches.sort(key=lambda m: m.start())
+    for m in matches:
         title = normalize_title(m.group("t"))
         if not title or len(title) < 2:
             continue

@@ -16,6 +16,7 @@ _CN_DATE = re.compile(rf"([{_CN_DIGITS}]{{4}})年([{_CN_DIGITS}]{{1,3}})月([{_C
 _DATE_LABEL = re.compile(r"(?:发布|日期|时间|生成|成文|印发|发文)")
 _META_KEYS = ("PubDate", "pubdate", "发布日期", "发布时间", "生成日期", "成文日期", "publishdate")
 # An update date printed beside the publication date (更新时间：2023-05-02 发布时间：…).
+_DELIVERED = re.compile(r"在.{2,40}会议?上")
 _UPDATED = re.compile(r"(?:更新|修改|修订)(?:时间|日期)\s*[:：]\s*[\d\s年月日:/.\-]+")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:[—–\-－~～至到]\s*((?:19|20)\d\d))?\s*年?")
 _CN_YEAR = re.compile(rf"([{_CN_DIGITS}]{{4}})\s*年")
@@ -80,10 +81,16 @@ def publish_date(
             if found:
                 return found[0], (s + found[1], s + found[2])
     # A short line that is mostly a date (2021-03-31 点击数:), before the body starts.
+    delivered: tuple[str, tuple[int, int]] | None = None
     for s, e in head[:8]:
         line = text[s:e]
         if len(line) <= 40:
             found = find_date(line)
+            if found and _DELIVERED.search(line):
+                # ——2024年1月8日在…会议上 says when a report was delivered: the publish date
+                # only when nothing else dates the page.
+                delivered = delivered or (found[0], (s + found[1], s + found[2]))
+                continue
             if found and not re.search(r"报告|要点|方案|规划", line):
                 return found[0], (s + found[1], s + found[2])
     # The date under the signature.
@@ -93,6 +100,8 @@ def publish_date(
             found = find_date(line)
             if found:
                 return found[0], (s + found[1], s + found[2])
+    if delivered is not None:
+        return delivered
     return None, None
 
 
@@ -100,6 +109,7 @@ _URL_DATES = (
     re.compile(r"/t((?:19|20)\d\d)(\d\d)(\d\d)_\d+"),  # TRS: /202403/t20240328_6583952.html
     re.compile(r"/art/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/"),  # Hanweb: /art/2022/3/28/art_1_2.html
     re.compile(r"/((?:19|20)\d\d)-(\d\d)/(\d\d)/"),  # /2023-01/16/content_….shtml
+    re.compile(r"/P0((?:19|20)\d\d)(\d\d)(\d\d)\d{4,}\.\w+$"),  # TRS attachments: P020210915….pdf
 )
 
 

@@ -36,10 +36,9 @@ _NEWS_OPENING = re.compile(
 _NON_GOVERNMENT = re.compile(
     r"大学|学院|学校|集团|公司|银行|医院|研究院|协会|商会|法院|检察院|人大常委会|人民代表大会|政协"
 )
-# A column page: report titles, each with its date, one per line.
+# A column page: titles, each with its date, one per line.
 _LIST_LINE = re.compile(
-    r"(?:报告|方案|要点|规划|计划|总结)\s*[\[【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
-    r"\s*日?\s*[\]】)）]?$",
+    r"^.{4,80}?\s*[\[【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]】)）]?$",
     re.M,
 )
 _ACADEMIC = re.compile(r"摘\s*要[:：]|关键词[:：]|参考文献|作者简介|基金项目")
@@ -98,13 +97,11 @@ def doc_type(title: str | None, text: str) -> str:
 
 @functools.lru_cache(maxsize=8)  # title, date and genre steps ask about the same text
 def is_list_page(text: str) -> bool:
-    """A page listing reports (their titles and dates), not a report: five or more such
-    lines, and fewer sentences than lines."""
+    """A column page listing items (reports, news) with their dates, not a report: five or
+    more such lines, and fewer sentences than lines."""
     lines = text.count("\n") + 1
-    # Cheap tests first: a list has fewer sentences than lines, and five listed titles.
+    # Cheap test first: a list has fewer sentences than lines.
     if lines < 6 or text.count("。") >= lines:
-        return False
-    if sum(text.count(w) for w in ("报告", "方案", "要点", "规划", "计划", "总结")) < 5:
         return False
     listed = len(_LIST_LINE.findall(text))
     return listed >= 5 and text.count("。") < listed

@@ -247,6 +247,22 @@ def _enumerated(
     return out
 
 
+# 收到行政复议申请19件，均已审结: the same number is the count concluded.
+_ALL_CONCLUDED = re.compile(r"(\d[\d,]*)\s*(?:件|起)[，,]\s*(?:均已|已全部|全部|均)(?:依法)?(?:审结|办结)")
+
+
+def _all_concluded(cat: Catalog, sentence: str, sentence_start: int, text: str) -> list[Indicator]:
+    out: list[Indicator] = []
+    for m in _ALL_CONCLUDED.finditer(sentence):
+        if _domain_at(cat, sentence, m.start(), m.end(), _clauses_before(text, sentence_start)) != "reconsideration":
+            continue
+        value = parse_number(m.group(1))
+        if value is not None:
+            out.append(Indicator(name="admin_reconsideration_concluded", value=value, unit="件",
+                                 start=sentence_start + m.start(1), end=sentence_start + m.end()))
+    return out
+
+
 def _clauses_before(text: str, start: int) -> str:
     """The clauses of the same sentence before `start` (back to 。, ！, ？ or a line break)."""
     stop = max(text.rfind(c, 0, start) for c in "。！!？?\n")
@@ -266,6 +282,37 @@ def extract(text: str, written: int | None = None, report: bool = False) -> list
     """Catalog values in `text`; `written` (the publish year, when known) tells goals set
     for later years (到2025年…) from measured values; `report` says the text reports on a
     past year (an annual report), where 保持 tells what was kept up."""
+    found = _extract(text, written, report)
+    if "\n" in text and _TABLE_ROW.search(text):
+        found = _unique(sorted([*found, *_table_values(text, written, report)], key=lambda i: i.start))
+    return found
+
+
+# A table row as the text stage renders it: label cells, then the year's figure (further
+# columns, such as last year's, are left): 行政复议 收到申请（件） 184 | 2020年 …
+_TABLE_ROW = re.compile(
+    r"^(?P<label>[\u4e00-\u9fff][^\d\n。；，,：:]{1,40}?)[ \t\u3000]+(?P<n>\d[\d,]*(?:\.\d+)?)[ \t\u3000]*"
+    r"(?P<u>%|件|项|个|份)?(?:[ \t\u3000]+[-+]?\d[\d,.]*[ \t\u3000]*(?:%|件|项|个|份)?)*[ \t\u3000]*$",
+    re.M,
+)
+_UNIT_CELL = re.compile(r"[（(]\s*(%|件|项|个|份)\s*[）)]")
+
+
+def _table_values(text: str, written: int | None, report: bool) -> list[Indicator]:
+    """Each row read as the sentence it stands for (行政复议收到申请184件), its evidence the
+    figure in the row."""
+    out: list[Indicator] = []
+    for m in _TABLE_ROW.finditer(text):
+        label = m.group("label")
+        unit_cell = _UNIT_CELL.search(label)
+        unit = m.group("u") or (unit_cell.group(1) if unit_cell else ("%" if "率" in label else "件"))
+        label = re.sub(r"\s+", "", _UNIT_CELL.sub("", label))
+        for ind in _extract(f"{label}{m.group('n')}{unit}", written, report):
+            out.append(Indicator(name=ind.name, value=ind.value, unit=ind.unit, start=m.start("n"), end=m.end("n")))
+    return out
+
+
+def _extract(text: str, written: int | None, report: bool) -> list[Indicator]:
     cat = catalog()
     out: list[Indicator] = []
     cursor = 0
@@ -318,10 +365,16 @@ def extract(text: str, written: int | None = None, report: bool = False) -> list
                 )
         if "分别" in sentence:
             out.extend(_enumerated(cat, sentence, sentence_start, text, taken))
+        if "均已审结" in sentence or "均已办结" in sentence or "全部审结" in sentence:
+            out.extend(_all_concluded(cat, sentence, sentence_start, text))
     out.sort(key=lambda i: i.start)
+    return _unique(out)
+
+
+def _unique(found: list[Indicator]) -> list[Indicator]:
     seen: set[tuple[str, float]] = set()
     unique = []
-    for ind in out:  # the same number quoted again later is one indicator
+    for ind in found:  # the same number quoted again later is one indicator
         if (ind.name, ind.value) not in seen:
             seen.add((ind.name, ind.value))
             unique.append(ind)

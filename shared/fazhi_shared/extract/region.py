@@ -215,9 +215,10 @@ def _other_org(
     g: Gazetteer, scores: dict[str, float], org: str, span: tuple[int, int] | None
 ) -> IssuerResult:
     """An issuer that names no division: a central department (司法部) has no region; a
-    township (柳林镇人民政府) or a street office lies in the county the text names most."""
+    township (柳林镇人民政府), a street office or a zone's committee (建水工业园区管理委员会) lies
+    in the county the text names most."""
     region_: Region | None = None
-    if re.search(r"(?:镇|乡|街道)", org):
+    if re.search(r"(?:镇|乡|街道)", org) or _ZONE_COMMITTEE.search(org):  # a zone too
         county = _dominant(g, scores, "county", _dominant(g, scores, "province", None))
         region_ = _region(g, county) if county is not None else None
     return IssuerResult(org, _kind(org), region_, span)

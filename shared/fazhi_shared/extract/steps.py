@@ -69,6 +69,8 @@ def issuer(doc: Document, page: PageContent) -> None:
 
 
 def indicators(doc: Document, page: PageContent) -> None:
+    if genre.is_list_page(doc.text):  # titles of other pages state no figures of this one
+        return
     written = int(doc.publish_date[:4]) if doc.publish_date else None
     doc.indicators = _indicators.extract(doc.text, written, report=doc.doc_type == "annual_report")
 

@@ -84,8 +84,12 @@ def title(
 _QUOTED = re.compile(r"^《([^《》]+)》$")
 _DOC_NUMBER = re.compile(r"\s*[（(][^（()）]{0,12}[〔\[［]\s*(?:19|20)\d\d\s*[〕\]］]\s*\d+\s*号[）)]$")
 _DASHES = re.compile(r"^[—－\-─]{2,}\s*")
+_CONTINUATION = re.compile(
+    r"(?:的|情况的|工作情况的|工作)?(?:报告|总结|反馈意见|意见|通知)"
+    r"|[（(]\s*(?:19|20)\d\d\s*[—–\-－~～至]\s*(?:19|20)\d\d\s*年?\s*[）)]"
+)
 _ISSUER_LINE = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府|厅|局|委员会|委|办公室|管委会|管理委员会|行政公署|公署|署)$"
+    r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府|厅|局|委员会|委|办公室|管委会|管理委员会|行政公署|公署|署|督察组|领导小组)$"
 )
 
 
@@ -112,11 +116,16 @@ def _finish(
         if delivery_only:
             return mains[0] if mains else subtitle
         return f"{mains[0]}——{subtitle}" if mains else subtitle
-    if found.startswith("关于"):
-        lines = text.split("\n", 6)[:6]
-        for before, line in zip(lines, lines[1:], strict=False):
-            if _clean(line) == found and _ISSUER_LINE.match(_clean(before)):
-                return _clean(before) + found
+    lines = [_clean(line) for line in text.split("\n", 8)[:8]]
+    for i, line in enumerate(lines):
+        if not line or not found.endswith(line):
+            continue
+        # A title block set on several lines: …工作情况 / 的报告, …实施方案 / （2021—2025年）.
+        if i + 1 < len(lines) and _CONTINUATION.fullmatch(lines[i + 1]):
+            found += lines[i + 1]
+        if found.startswith("关于") and i > 0 and _ISSUER_LINE.match(lines[i - 1]):
+            found = lines[i - 1] + found
+        break
     return found
 
 

@@ -126,7 +126,8 @@ def drop_noise_lines(text: str) -> tuple[str, dict[str, str]]:
     """Remove noise lines; return the kept text and metadata read from the noise lines
     (publication date, source, author; the first one found wins).
 
-    In the first lines of a page a line repeated (title printed twice) is dropped as well.
+    In the first lines of a page a line repeated (title printed twice) is kept once, where it
+    is printed last.
     """
     kept: list[str] = []
     meta: dict[str, str] = {}
@@ -148,7 +149,9 @@ def drop_noise_lines(text: str) -> tuple[str, dict[str, str]]:
             continue
         if len(kept) < HEADER_ZONE and len(stripped) <= 120:
             if stripped in seen_header:
-                continue
+                # The later copy is the one in the title block (a running header or a page
+                # heading came first): keep it where it stands, below its issuer line.
+                kept.remove(stripped)
             seen_header.add(stripped)
         kept.append(stripped)
     return "\n".join(kept), meta

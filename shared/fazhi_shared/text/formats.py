@@ -56,7 +56,12 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
 def _looks_binary(head: bytes) -> bool:
     if not head:
         return False
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text: judge the characters
+        decoded = head[2:len(head) - len(head) % 2].decode(
+            "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be", errors="replace")
+        bad = sum(1 for c in decoded if c == "\ufffd" or (c < " " and c not in "\t\n\r\f\v"))
+        return bad > len(decoded) * 0.05
+    if b"\x00" in head:
         return True
     control = len(head.translate(None, _NOT_CONTROL))
     return control / len(head) > 0.05
@@ -134,10 +139,13 @@ def _running_lines(pages: list[str]) -> tuple[set[str], set[str]]:
     return {ln for ln, n in heads.items() if n > half}, {ln for ln, n in feet.items() if n > half}
 
 
-def _without_running(page: str, heads: set[str], feet: set[str]) -> list[str]:
+def _without_running(page: str, heads: set[str], feet: set[str], first: bool = False) -> list[str]:
     lines = [ln for ln in page.split("\n") if not _PAGE_NUMBER.match(ln)]
     filled = [i for i, ln in enumerate(lines) if ln.strip()]
     top, bottom = set(filled[:_EDGE]), set(filled[-_EDGE:])
+    if first:  # page one opens with the title block: an issuer line above 关于… stays
+        top = {i for n, i in enumerate(filled[:_EDGE])
+               if not (n + 1 < len(filled) and lines[filled[n + 1]].strip().startswith("关于"))}
     return [
         ln for i, ln in enumerate(lines)
         if not (i in top and ln.strip() in heads) and not (i in bottom and ln.strip() in feet)
@@ -179,7 +187,8 @@ def read_pdf(body: bytes) -> Extracted:
         out.warnings.append(f"PDF unreadable: {type(exc).__name__}")
         return out
     heads, feet = _running_lines(pages)
-    lines = [line for page in pages for line in _without_running(page, heads, feet)]
+    lines = [line for number, page in enumerate(pages)
+             for line in _without_running(page, heads, feet, first=number == 0)]
     out.text = "\n".join(lines)
     if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", out.text):
         out.status = "needs_ocr"

@@ -167,7 +167,18 @@ def clean_whitespace(text: str) -> str:
 
 _SENTENCE_END = re.compile(r"[。！？；：:”」』）)]$")
 _HEADING_RE = re.compile(HEADING_START)
+_TITLE_END = re.compile(r"(?:报告|方案|要点|规划|纲要|意见|通知|决定|总结)$")
 _LAYOUT_GAP = re.compile(r"\S[ \u3000\xa0]{3,}\S")
+
+
+def hard_wrapped(text: str) -> bool:
+    """Plain text cut into lines of one width (a PDF's text pasted into a .txt file): at
+    least ten lines, and two in five of exactly the most common length, of 20 or more."""
+    lengths = [len(ln.strip()) for ln in text.split("\n", 400)[:400] if ln.strip()]
+    if len(lengths) < 10:
+        return False
+    width = max(set(lengths), key=lengths.count)
+    return width >= 20 and lengths.count(width) >= 0.4 * len(lengths)
 
 
 def rejoin_wrapped(text: str) -> str:
@@ -190,7 +201,9 @@ def rejoin_wrapped(text: str) -> str:
         # line laid out with a gap inside (淇政〔2024〕9号　　　　签发人：…), which is no
         # wrapped prose.
         short = len(last) < full * 0.8 or _LAYOUT_GAP.search(last) is not None
-        if ends or short or _HEADING_RE.match(line):
+        # A title line at the top as long as a full line (…情况的报告) is no wrapped prose.
+        title = len(out) <= 4 and _TITLE_END.search(last) is not None
+        if ends or short or title or _HEADING_RE.match(line):
             out.append(line)
         else:
             a, b = prev[-1:], line[:1]

@@ -15,7 +15,7 @@ from fazhi_shared.text import formats
 from fazhi_shared.text.clean import drop_noise_lines
 from fazhi_shared.text.decode import decode
 from fazhi_shared.text.htmlpage import read_html
-from fazhi_shared.text.normalize import normalize, normalize_inline, rejoin_wrapped
+from fazhi_shared.text.normalize import hard_wrapped, normalize, normalize_inline, rejoin_wrapped
 
 _CONTENT = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]{3}")
 _DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -95,6 +95,8 @@ def _read(body: bytes, content_type: str | None, url: str | None) -> PageContent
         if fmt == "text" and formats.sniff(raw[:4096].encode("utf-8", "replace")) == "html":
             fmt = "html"
         source = "text"
+        if fmt == "text" and hard_wrapped(raw):  # a copy of a PDF, cut at a fixed width
+            raw = rejoin_wrapped(raw)
         if fmt == "html":
             raw, meta, html_title, source = read_html(raw)
             if source in ("density", "page"):

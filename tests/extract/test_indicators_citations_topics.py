@@ -129,6 +129,18 @@ def test_counts_named_after_the_number_and_rates_of_other_things(
      ("调解企业劳资纠纷等矛盾纠纷45件。", [("mediation_disputes", 45)]),
      # Corrections found by reviewing filed documents are not the number filed.
      ("报送备案规范性文件合计96件，备案审查纠错3件。", [("normative_docs_filed", 96)]),
+     ("镇村两级调委会排查矛盾纠纷3,406次，调解纠纷2,917件，成功2,885件。",
+      [("mediation_disputes", 2917), ("mediation_success", 2885)]),
+     # A court's mediation before trial is not the people's mediation.
+     ("区法院诉前调解各类纠纷4,862件；区人民调解委员会调处纠纷约9,300件。", [("mediation_disputes", 9300)]),
+     ("依托人民法庭开展诉前调解，成功化解纠纷5,300余件。", []),
+     ("全州法院新收行政一审案件476件。", [("admin_litigation_cases", 476)]),
+     ("因政府信息公开工作被申请行政复议12件、被提起行政诉讼7件，均未被纠错。", [("admin_litigation_cases", 7)]),
+     ("全年法律援助机构办结案件5,570件。", [("legal_aid_cases", 5570)]),
+     ("全市法律援助：受理案件497件，受援人数512人。", [("legal_aid_cases", 497)]),
+     ("共收到复议申请（含网上申请）2,014件，受理（含转送）1,876件，审结1,793件。",
+      [("admin_reconsideration_received", 2014), ("admin_reconsideration_accepted", 1876),
+       ("admin_reconsideration_concluded", 1793)]),
      # A table row read from a DOCX or HTML table: the label starts the row.
      ("人民调解案件  3.42万件  +4.0%", [("mediation_disputes", 34200)])],
 )
@@ -212,3 +224,8 @@ def test_table_rows_read_as_the_sentences_they_stand_for() -> None:
 def test_titles_in_ascii_angle_brackets_are_cited() -> None:
     text = "新修订的<中华人民共和国行政复议法>公布后，组织学习<b>重要</b>内容，落实《实施<行政处罚法>办法》。"
     assert citations.cited(citations.extract(text)) == ["中华人民共和国行政复议法", "实施〈行政处罚法〉办法"]
+
+
+def test_a_short_form_in_parentheses_is_not_cited_again() -> None:
+    text = "认真贯彻《中华人民共和国政府信息公开条例》（以下简称《条例》），落实《条例》要求。"
+    assert citations.cited(citations.extract(text)) == ["中华人民共和国政府信息公开条例"]

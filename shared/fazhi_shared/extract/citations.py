@@ -74,7 +74,11 @@ def extract(text: str) -> list[Citation]:
         matches += [m for m in _ANGLED.finditer(text)
                     if not any(s <= m.start() < e for s, e in inside)]  # not 《实施<…>办法》
         matches.sort(key=lambda m: m.start())
+    # （以下简称《条例》）: a short form names a title cited already, there and after.
+    short = {m.group("t") for m in matches if "简称" in text[max(0, m.start() - 4):m.start()]}
     for m in matches:
+        if m.group("t") in short:
+            continue
         title = normalize_title(m.group("t"))
         if not title or len(title) < 2:
             continue

@@ -263,6 +263,16 @@ def _all_concluded(cat: Catalog, sentence: str, sentence_start: int, text: str) 
     return out
 
 
+# 区法院诉前调解各类纠纷4,862件: a court's mediation before trial, not the people's mediation.
+_COURT = re.compile(r"诉前调解|诉调对接|法院|法庭")
+_PEOPLES = re.compile(r"人民调解|调委会|调解组织|调解委员会")
+
+
+def _court_mediation(sentence: str, pos: int) -> bool:
+    courts = list(_COURT.finditer(sentence, 0, pos))
+    return bool(courts) and _PEOPLES.search(sentence, courts[-1].end(), pos) is None
+
+
 def _clauses_before(text: str, start: int) -> str:
     """The clauses of the same sentence before `start` (back to 。, ！, ？ or a line break)."""
     stop = max(text.rfind(c, 0, start) for c in "。！!？?\n")
@@ -338,6 +348,8 @@ def _extract(text: str, written: int | None, report: bool) -> list[Indicator]:
                 if _TARGET.search(sentence, clause_start, m.end() + 3):
                     continue
                 if _PART_OF_YEAR.search(sentence, clause_start, num_start):
+                    continue
+                if rule.domain == "mediation" and _court_mediation(sentence, num_start):
                     continue
                 if _KEEP.search(sentence, clause_start, m.end() + 3) and (
                         not report or _WILL_KEEP.search(sentence, clause_start, m.end() + 3)):

@@ -94,18 +94,12 @@ INFO_LABELS = {
     "有效性": "有效性",
 }
 # Labels are sometimes spaced out to align the table (索 引 号：).
-_INFO = re.compile(
-    "("
-    + "|".join(r"\s?".join(label) for label in sorted(INFO_LABELS, key=len, reverse=True))
-    + r")\s*[:：]\s*"
-)
-_INFO_SPACED = re.compile(  # cells joined by spaces: 发布机构 某局 发布日期 二〇二四年三月二十二日
-    r"(?:^|(?<=\s))(" + "|".join(r"\s?".join(label) for label in sorted(INFO_LABELS, key=len, reverse=True))
-    + r")\s+(?=\S)"
-)
-_INFO_BARE = re.compile(
-    "(" + "|".join(r"\s?".join(label) for label in sorted(INFO_LABELS, key=len, reverse=True)) + r")\s*[:：]?"
-)
+_INFO_ALT = "|".join(r"\s?".join(label) for label in sorted(INFO_LABELS, key=len, reverse=True))
+_INFO = re.compile("(" + _INFO_ALT + r")\s*[:：]\s*")
+# Cells joined by spaces: 发布机构 某局 发布日期 二〇二四年三月二十二日.
+_INFO_SPACED = re.compile(r"(?:^|(?<=\s))(" + _INFO_ALT + r")\s+(?=\S)")
+# A label alone on its line, its value on the next.
+_INFO_BARE = re.compile("(" + _INFO_ALT + r")\s*[:：]?")
 _CJK_PUNCT = re.compile(r"[，。；：、]")
 
 

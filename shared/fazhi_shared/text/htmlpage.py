@@ -244,9 +244,9 @@ def density_body(tree: LexborHTMLParser) -> LexborNode | None:
     return best
 
 
-def _stashed_html(tree: LexborHTMLParser) -> list[str]:
+def _stashed_html(tree: LexborHTMLParser, html: str) -> list[str]:
     """Escaped HTML some CMSs keep in a hidden <textarea> and draw with a script."""
-    if "<textarea" not in (tree.html or ""):
+    if "<textarea" not in html and "<TEXTAREA" not in html:
         return []
     return [raw for area in tree.css("textarea") if len(raw := area.text(deep=True)) >= 200 and "<" in raw]
 
@@ -301,7 +301,7 @@ def read_html(html: str) -> tuple[str, dict[str, str], str | None, str]:
     meta = _meta(tree)
     title_node = tree.css_first("title")
     html_title = title_node.text(strip=True) if title_node else None
-    stashed = _stashed_html(tree)
+    stashed = _stashed_html(tree, html)
     tree.strip_tags(_STRIP_TAGS)
     root = tree.body
     if root is None:

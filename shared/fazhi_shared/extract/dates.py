@@ -15,8 +15,9 @@ _DATE = re.compile(
 _CN_DATE = re.compile(rf"([{_CN_DIGITS}]{{4}})年([{_CN_DIGITS}]{{1,3}})月([{_CN_DIGITS}]{{1,3}})日")
 _DATE_LABEL = re.compile(r"(?:发布|日期|时间|生成|成文|印发|发文)")
 _META_KEYS = ("PubDate", "pubdate", "发布日期", "发布时间", "生成日期", "成文日期", "publishdate")
-# An update date printed beside the publication date (更新时间：2023-05-02 发布时间：…).
+# ——2024年1月8日在…会议上: when and where a report was delivered.
 _DELIVERED = re.compile(r"在.{2,40}会议?上")
+# An update date printed beside the publication date (更新时间：2023-05-02 发布时间：…).
 _UPDATED = re.compile(r"(?:更新|修改|修订)(?:时间|日期)\s*[:：]\s*[\d\s年月日:/.\-]+")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:[—–\-－~～至到]\s*((?:19|20)\d\d))?\s*年?")
 _CN_YEAR = re.compile(rf"([{_CN_DIGITS}]{{4}})\s*年")

@@ -138,16 +138,6 @@ def _unspace(match: re.Match[str]) -> str:
     return match.group(0).replace(" ", "")
 
 
-def split_paragraphs(line: str) -> list[str]:
-    """Split one line into paragraphs at spaces that follow a sentence end or precede a heading."""
-    if " " not in line and "\t" not in line:
-        return [line]
-    line = _SPACES.sub(" ", line)
-    line = _SENTENCE_END_SPACE.sub("\n", line)
-    line = _HEADING_AFTER_SPACE.sub("\n", line)
-    return line.split("\n")
-
-
 def clean_whitespace(text: str) -> str:
     """Paragraphs one per line, spaces collapsed, spaced-out characters joined."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -74,3 +74,10 @@ def test_every_webhook_event_is_documented() -> None:
     readme = README.read_text(encoding="utf-8")
     for event in events.EVENT_TYPES:
         assert f"`{event}`" in readme, f"{event} is not documented in {README}"
+
+
+def test_a_retry_after_that_is_not_ascii_digits_is_ignored(receiver: Receiver, tmp_path: Path) -> None:
+    # "²" (byte 0xB2, read as Latin-1) passes str.isdigit() but not float().
+    receiver.route("/busy", default=(429, {"Retry-After": "²"}, b"", 0.0))
+    result = sender.post(receiver.url("/busy"), "{}", {}, _settings(tmp_path))
+    assert result.status_code == 429 and result.retry_after is None

@@ -11,7 +11,7 @@ from fazhi_shared.models import Document
 from fazhi_shared.search.query import parse_query, positive_texts
 from fazhi_shared.search.snippets import make_snippets
 from fazhi_shared.stores.alerts import Alert
-from fazhi_shared.stores.deliveries import TEST_EVENT, test_event_body
+from fazhi_shared.stores.deliveries import TEST_EVENT
 
 MATCH = "alert.match"
 DIGEST = "alert.digest"
@@ -63,7 +63,3 @@ def digest_body(alert: Alert, summaries: list[dict[str, Any]]) -> str:
     return _dump({"type": DIGEST, "timestamp": _timestamp(),
                   "data": {"alert": _alert_ref(alert), "count": len(summaries),
                            "documents": summaries}})
-
-
-def test_body(alert: Alert) -> str:
-    return test_event_body(alert.id, alert.name)

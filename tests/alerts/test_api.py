@@ -78,6 +78,7 @@ def test_patch_rotate_and_delete(alerts_env: AlertsEnv) -> None:
     "http://127.0.0.1:9/hook", "http://localhost/hook", "http://10.1.2.3/x", "http://192.168.0.1/",
     "http://169.254.169.254/latest/meta-data", "http://[::1]/", "http://[::ffff:127.0.0.1]/",
     "http://100.64.0.1/", "ftp://example.org/", "http://user:pw@8.8.8.8/",
+    "http://[2002:7f00:1::]/", "http://[2002:a9fe:a9fe::1]/",  # 6to4 of 127.0.0.1, 169.254.169.254
 ])
 def test_private_loopback_and_metadata_targets_are_refused(url: str) -> None:
     with pytest.raises(UnsafeWebhookUrl):

@@ -203,8 +203,12 @@ _METADATA = {ipaddress.ip_address("100.100.100.200"), ipaddress.ip_address("fd00
 
 
 def _forbidden(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv4 address carried inside IPv6 (::ffff:a.b.c.d, 6to4 2002:aabb:ccdd::) is
+        # reached through that IPv4 address.
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is not None:
+            return _forbidden(embedded)
     return (
         ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
         or ip.is_reserved or ip.is_unspecified or ip in _METADATA

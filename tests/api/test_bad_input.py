@@ -102,6 +102,7 @@ def test_impossible_publish_date_is_a_400(api: httpx.Client, value: str) -> None
     cursor("r", [1.0, 10**30, "x"], 1),
     cursor("r", [1.0, 1, "x"], 10**30),
     cursor("r", [1.0, 1, "x"], -1),
+    cursor("r", [10**400, 1, "x"], 1),  # an int no float can hold
 ])
 def test_bad_cursor_is_a_400(api: httpx.Client, token: str) -> None:
     body = assert_problem(search(api, q="复议", cursor=token), 400, "Bad cursor")
@@ -112,6 +113,12 @@ def test_date_cursor_beyond_64_bits_is_a_400(api: httpx.Client) -> None:
     body = assert_problem(search(api, sort="date", cursor=cursor("d", [10**30, 1, "x"], 3)), 400,
                           "Bad cursor")
     assert body["detail"] == "cursor is out of range"
+
+
+def test_relevance_cursor_claiming_billions_seen_still_answers(api: httpx.Client) -> None:
+    answer = search(api, q="法治", size="2", cursor=cursor("r", [1.0, 1, "x"], 2**31))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["total"] > 0
 
 
 def test_a_real_cursor_still_pages(api: httpx.Client) -> None:

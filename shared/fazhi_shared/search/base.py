@@ -115,8 +115,9 @@ def decode_cursor(token: str | None, sort: str) -> Cursor | None:
     # Both engines keep sort keys as 64-bit integers (or finite scores); anything else would
     # reach them as a value they reject with an error of their own.
     key, id_key, _ = cursor.after
+    # The range first: math.isfinite() raises OverflowError on an int beyond a float.
     if not 0 <= cursor.seen < _I64 or not -_I64 <= id_key < _I64 or not (
-        math.isfinite(key) and -_I64 <= key < _I64
+        -_I64 <= key < _I64 and math.isfinite(key)
     ):
         raise BadCursor("cursor is out of range")
     return cursor

@@ -343,7 +343,10 @@ class TantivyBackend(SearchBackend):
         """Top hits in (score desc, id_key asc) order after the cursor. tantivy cannot start
         after a score, so fetch the top k and widen k until the page is certain: only hits
         scoring above the lowest fetched score are known to be complete."""
-        limit = (after.seen if after else 0) + size + 20
+        # No more than the index holds: `seen` comes from the client's cursor, and tantivy
+        # allocates the whole top-k heap first (a cursor claiming 2**31 seen aborted the process).
+        cap = int(searcher.num_docs) + 1
+        limit = min((after.seen if after else 0) + size + 20, cap)
         total: int | None = None
         while True:
             result = searcher.search(query, limit, count=total is None)
@@ -366,7 +369,7 @@ class TantivyBackend(SearchBackend):
                 items = [it for it in items if (-it[0], it[1]) > mark]
             if len(items) >= size or exhausted:
                 return items[:size], total
-            limit *= 2
+            limit = min(limit * 2, cap)
 
     def _duplicates(
         self, searcher: tantivy.Searcher, text_query: tantivy.Query, request: SearchRequest,

@@ -52,6 +52,16 @@ def test_rebuild_swaps_to_a_new_version_without_losing_documents(
     assert fresh_engine.count() == len(corpus) + 1
 
 
+def test_every_document_is_searchable_as_soon_as_rebuild_returns(
+    fresh_engine: SearchBackend, corpus: list[Document]
+) -> None:
+    fresh_engine.upsert(corpus)
+    fresh_engine.rebuild(list(fresh_engine.iter_documents()))  # no writes during the rebuild
+    assert fresh_engine.count() == len(corpus)
+    assert fresh_engine.search(SearchRequest(filters={"is_report": ["any"]}, collapse=False,
+                                             size=0)).total == len(corpus)
+
+
 def test_other_processes_follow_the_swap(tmp_path: Path, corpus: list[Document]) -> None:
     writer = TantivyBackend(tmp_path / "index")  # the indexer
     reader = TantivyBackend(tmp_path / "index")  # the API

@@ -133,6 +133,9 @@ class ElasticsearchBackend(SearchBackend):
         self._bulk(({"_op_type": "index", "_index": new, "_id": d.id, "_source": es_source(d, 0)}
                     for d in documents), refresh=False)
         self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": "1s"}})
+        # Bulk ran with refresh off: without this, a swap with no late writes to copy (whose
+        # bulk waits for a refresh) would show readers an empty index for up to a second.
+        self.client.indices.refresh(index=new)
         checkpoint = now_ms() - 1000
         self._copy_changed_since(old, new, started)
         self.client.indices.update_aliases(actions=[

@@ -5,7 +5,9 @@ from __future__ import annotations
 import email.utils
 import time
 
-from fazhi_crawler.fetcher import Fetcher
+import pytest
+
+from fazhi_crawler.fetcher import Fetcher, FetchError
 from fazhi_shared.settings import Settings
 from fazhi_shared.stores.redis import redis_client
 from tests.web.server import Answer, LocalWeb, Site
@@ -30,6 +32,14 @@ class OddSite(Site):
                     return Answer(status=429, headers={"Retry-After": when}, cacheable=False)
             return Answer(body=b"<html><body>ok</body></html>")
         return None
+
+
+def test_a_redirect_to_an_unparsable_url_fails_for_good(crawl_settings: Settings) -> None:
+    site = OddSite()
+    with LocalWeb([site]), Fetcher(crawl_settings, redis_client(crawl_settings)) as fetcher:
+        with pytest.raises(FetchError, match="bad URL") as bad:
+            fetcher.get(site.url("/bad-redirect.html"), role="report")
+        assert not bad.value.transient
 
 
 def test_a_retry_after_date_in_minus_0000_form_is_waited_for(crawl_settings: Settings) -> None:

@@ -159,6 +159,7 @@ class Fetcher:
         seen = set()
         current = url
         for _hop in range(self.settings.crawl_max_redirects + 1):
+            _check_url(url, current)
             if not self.allowed(current):
                 raise Forbidden(current, "disallowed by robots.txt")
             seen.add(current)
@@ -167,7 +168,10 @@ class Fetcher:
                 location = response.headers.get("location")
                 if not location:
                     raise FetchError(current, f"HTTP {response.status} without Location")
-                nxt = urljoin(current, location.strip())
+                try:
+                    nxt = urljoin(current, location.strip())
+                except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+                    raise FetchError(url, f"redirect to a bad URL {location!r}") from exc
                 if nxt in seen:
                     raise FetchError(url, f"redirect loop at {nxt}")
                 if not nxt.startswith(("http://", "https://")):
@@ -277,6 +281,15 @@ class Fetcher:
                            headers={k.lower(): v for k, v in response.headers.items()},
                            sha256=hashlib.sha256(body).hexdigest())
         return None
+
+
+def _check_url(url: str, current: str) -> None:
+    """A URL neither urllib nor httpx can use fails for good, not with a crash."""
+    try:
+        urlsplit(current)
+        httpx.URL(current)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise FetchError(url, f"bad URL {current!r}: {exc}") from exc
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -27,6 +27,10 @@ from fazhi_shared.stores.sources import Source
 log = logging.getLogger(__name__)
 
 
+# RFC 9309 asks crawlers to parse at least 500 KiB of a robots.txt; the rest is not read.
+ROBOTS_MAX_BYTES = 500 * 1024
+
+
 class FetchError(Exception):
     def __init__(self, url: str, message: str, *, transient: bool = False) -> None:
         super().__init__(f"{url}: {message}")
@@ -266,21 +270,37 @@ class Fetcher:
                 with self.limiter.slot(host_of(current), 1.0 / self.settings.crawl_rate_per_host,
                                        self.settings.crawl_concurrency_per_host):
                     self.requests_made += 1
-                    response = self.http.get(current)
+                    with self.http.stream("GET", current) as response:
+                        body = _read_at_most(response, ROBOTS_MAX_BYTES) if response.status_code == 200 else b""
             except httpx.HTTPError as exc:
                 raise FetchError(current, repr(exc), transient=True) from exc
             if response.is_redirect and response.headers.get("location"):
-                current = urljoin(current, response.headers["location"])
+                try:
+                    current = urljoin(current, response.headers["location"])
+                    httpx.URL(current)
+                except (ValueError, httpx.InvalidURL) as exc:
+                    raise FetchError(url, f"redirect to a bad URL: {exc}", transient=True) from exc
                 continue
             if 400 <= response.status_code < 500:
                 return None
             if response.status_code != 200:
                 raise FetchError(current, f"HTTP {response.status_code}", transient=True)
-            body = response.content[:500_000]
             return Fetched(url=current, status=200, body=body, fetched_at=now_iso(),
                            headers={k.lower(): v for k, v in response.headers.items()},
                            sha256=hashlib.sha256(body).hexdigest())
         return None
+
+
+def _read_at_most(response: httpx.Response, cap: int) -> bytes:
+    """The first `cap` bytes of the (decoded) body; the rest is never read."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        chunks.append(chunk[:cap - size])
+        size += len(chunks[-1])
+        if size >= cap:
+            break
+    return b"".join(chunks)
 
 
 def _check_url(url: str, current: str) -> None:

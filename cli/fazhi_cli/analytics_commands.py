@@ -31,6 +31,8 @@ from fazhi_shared.settings import get_settings
 console = Console(stderr=True)
 out = Console(soft_wrap=True)
 FORMATS = ("table", "csv", "json")
+DOC_TYPES = ("annual_report", "work_plan", "implementation_plan")  # as /v1/coverage takes them
+SHOW = ("all", "problems", "on_time", "late", "undated", "missing")
 STATUS_STYLE = {"on_time": "green", "late": "yellow", "undated": "magenta", "missing": "red",
                 "published": "green"}
 # Below this many documents the scan is over before a bar would be worth drawing.
@@ -62,6 +64,12 @@ def _progress(what: str) -> Iterator[Callable[[int, int], None]]:
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         console.print(f"[red]--format must be one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+
+
+def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        console.print(f"[red]{option} must be one of {', '.join(choices)}")
         raise typer.Exit(2)
 
 
@@ -137,7 +145,8 @@ def _indicator_tables(table: IndicatorTable, limit: int) -> None:
 def register(app: typer.Typer) -> None:
     @app.command(name="coverage")
     def coverage_command(
-        year: Annotated[int, typer.Option("--year", "-y", help="The year the reports cover")],
+        year: Annotated[int, typer.Option("--year", "-y", min=1990, max=2100,
+                                          help="The year the reports cover")],
         province: Annotated[str | None, typer.Option(help="Name (浙江省, 浙江) or adcode")] = None,
         city: Annotated[str | None, typer.Option(help="A prefecture within the province")] = None,
         level: Annotated[list[str] | None, typer.Option(
@@ -150,6 +159,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Who published the report for a year, on time or late, and who is missing."""
         _check_format(fmt)
+        _check_choice("--doc-type", doc_type, DOC_TYPES)
+        _check_choice("--show", show, SHOW)
         backend = open_backend(get_settings())
         try:
             with _progress("reading reports") as progress:

@@ -63,6 +63,10 @@ def test_coverage_csv_and_tables(data_dir: Path, planned: list[Planned]) -> None
     assert "No complete list of government departments" in shown.stdout
     bad = fazhi(data_dir, "coverage", "--year", "2023", "--province", "火星")
     assert bad.exit_code == 2 and "火星" in bad.stderr
+    for args in (["--year", "99999"], ["--year", "2023", "--show", "lat"],
+                 ["--year", "2023", "--doc-type", "annual"]):
+        refused = fazhi(data_dir, "coverage", *args)  # not a traceback, not an empty table
+        assert refused.exit_code == 2 and args[-2] in refused.stderr, (args, refused.output)
 
 
 def test_indicators_json_and_table(data_dir: Path, planned: list[Planned]) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from fazhi_shared.models import Document, Region
-from fazhi_shared.search.query import Node
+from fazhi_shared.search.query import Node, parse_query
 
 # Filters by their document field names (models.Document); each may repeat (values OR'ed).
 KEYWORD_FILTERS = (
@@ -138,8 +138,6 @@ class SearchBackend(ABC):
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """Parse `request.q` (QuerySyntaxError on a malformed query) and run it."""
-        from fazhi_shared.search.query import parse_query
-
         return self.search_tree(parse_query(request.q), request)
 
     @abstractmethod

@@ -65,7 +65,6 @@ class MatchAll:
 
 Node = Term | Phrase | And | Or | Not | MatchAll
 
-_SPECIAL = set('()":')
 _SPACES = " \t\r\n\u3000"
 _QUOTES = '"“”＂'
 _BREAKS = "()（）" + _QUOTES

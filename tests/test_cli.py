@@ -36,6 +36,12 @@ def test_extract_reports_missing_files_clearly() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_discover_refuses_what_is_not_an_http_url() -> None:
+    result = _fazhi("discover", "www.example.gov.cn/col/col1/index.html")
+    assert result.returncode == 2
+    assert "http:// or https://" in result.stderr and "robots.txt" not in result.stderr
+
+
 def test_up_refuses_a_port_in_use_with_a_clear_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import os
     import socket

@@ -263,6 +263,9 @@ def discover(
     from fazhi_crawler.discovery import discover as run_discovery
     from fazhi_crawler.fetcher import FetchError
 
+    if not is_url(list_url):  # else discovery reports robots.txt as unreachable for it
+        console.print(f"[red]{list_url}: a list page is an http:// or https:// URL")
+        raise typer.Exit(2)
     settings = get_settings()
     table = Table(title=list_url)
     for col in ("date", "title", "url"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import httpx
@@ -28,3 +30,39 @@ def test_redis_down_answers_503_with_retry_after(tmp_path: Path) -> None:
         assert "ConnectionError" in body["detail"]
         # Search does not need Redis and keeps working.
         assert client.get("/v1/search").status_code == 200
+
+
+class _ElasticsearchThatSaysYes(BaseHTTPRequestHandler):
+    """Just enough of a cluster for the backend to open (the alias and template exist)."""
+
+    def _answer(self) -> None:
+        self.send_response(200)
+        self.send_header("X-Elastic-Product", "Elasticsearch")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(b"{}")
+
+    do_GET = do_PUT = do_POST = do_HEAD = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_elasticsearch_down_answers_503(api_settings: Settings) -> None:
+    cluster = HTTPServer(("127.0.0.1", 0), _ElasticsearchThatSaysYes)
+    port = cluster.server_address[1]
+    thread = threading.Thread(target=cluster.serve_forever, daemon=True)
+    thread.start()
+    settings = api_settings.model_copy(update={"search_url": f"http://127.0.0.1:{port}"})
+    with serve(settings, []) as url, httpx.Client(base_url=url, timeout=60) as client:
+        cluster.shutdown()
+        cluster.server_close()
+        with socket.socket() as held:  # the port stays taken, and refuses every connection
+            held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            held.bind(("127.0.0.1", port))
+            answer = client.get("/v1/search")
+        body = assert_problem(answer, 503, "Service unavailable")
+        assert answer.headers["retry-after"] == "5"
+        assert "ConnectionError" in body["detail"]

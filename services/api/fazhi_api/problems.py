@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import elasticsearch
 import kombu.exceptions
 import redis.exceptions
 from fastapi import FastAPI, Request
@@ -17,8 +18,10 @@ from fazhi_shared.search.query import QuerySyntaxError
 
 log = logging.getLogger(__name__)
 # A store that is down or slow is the server's trouble but not a bug: 503 with Retry-After.
+# The Elasticsearch client's own classes derive from Exception, not from the builtins.
 UNAVAILABLE = (ConnectionError, TimeoutError, redis.exceptions.ConnectionError,
-               redis.exceptions.TimeoutError, kombu.exceptions.OperationalError)
+               redis.exceptions.TimeoutError, kombu.exceptions.OperationalError,
+               elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout)
 PROBLEM = "application/problem+json"
 
 

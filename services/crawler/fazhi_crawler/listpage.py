@@ -121,7 +121,7 @@ def _from_html(html: str, url: str, sel: Selectors, scripts: bool) -> ListPage:
     base = url
     base_node = tree.css_first("base[href]")
     if base_node is not None and base_node.attributes.get("href"):
-        base = urljoin(url, base_node.attributes["href"] or "")
+        base = _join(url, base_node.attributes["href"] or "") or url
     page = ListPage()
     if sel.item:
         for item in tree.css(sel.item):
@@ -184,10 +184,18 @@ def _link(base: str, href: str | None, title: str, context: str) -> Link | None:
     href = (href or "").strip()
     if not href or href.startswith(("javascript:", "#", "mailto:")):
         return None
-    url = urljoin(base, href).split("#", 1)[0]
-    if not url.startswith(("http://", "https://")):
+    url = _join(base, href)
+    if url is None or not url.startswith(("http://", "https://")):
         return None
     return Link(url=url, title=clean_title(title), date=date_in(context) or date_from_url(url))
+
+
+def _join(base: str, href: str) -> str | None:
+    """`href` made absolute, without its fragment; None when it is no URL at all."""
+    try:
+        return urljoin(base, href).split("#", 1)[0]
+    except ValueError:  # e.g. http://[unclosed
+        return None
 
 
 def _html_next(tree: LexborHTMLParser, base: str, url: str, sel: Selectors) -> list[str]:
@@ -195,17 +203,18 @@ def _html_next(tree: LexborHTMLParser, base: str, url: str, sel: Selectors) -> l
     if sel.next:
         for anchor in tree.css(sel.next):
             href = anchor.attributes.get("href")
-            if href and not href.startswith("javascript:"):
-                found.append(urljoin(base, href))
+            target = _join(base, href) if href and not href.startswith("javascript:") else None
+            if target:
+                found.append(target)
         return found
     successor = successor_url(url)
     for anchor in tree.css("a[href]"):
         href = (anchor.attributes.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#")):
             continue
-        target = urljoin(base, href).split("#", 1)[0]
+        target = _join(base, href)
         label = (anchor.text(strip=True) or "").lower()
-        if label in _NEXT_TEXTS or target == successor:
+        if target and (label in _NEXT_TEXTS or target == successor):
             found.append(target)
     return found
 
@@ -394,8 +403,8 @@ def attachment_links(body: bytes, url: str, content_type: str | None) -> list[st
     for anchor in tree.css("a[href]"):
         href = (anchor.attributes.get("href") or "").strip()
         label = anchor.text(strip=True) or ""
-        if href and (ATTACHMENT.search(urlsplit(href).path + "?") or ATTACHMENT.search(label)):
-            target = urljoin(url, href).split("#", 1)[0]
+        target = _join(url, href) if href else None
+        if target and (ATTACHMENT.search(urlsplit(target).path + "?") or ATTACHMENT.search(label)):
             if target.startswith(("http://", "https://")) and target != url:
                 found.append(target)
     return list(dict.fromkeys(found))

@@ -20,7 +20,7 @@ from fazhi_shared.tasks import FetchPayload, PollPayload, TaskName
 log = logging.getLogger(__name__)
 
 
-@app.task(name=TaskName.CRAWL_POLL_DUE.value, base=PipelineTask, bind=True, max_retries=0)
+@app.task(name=TaskName.CRAWL_POLL_DUE.value, base=PipelineTask, bind=True)
 def poll_due(self: PipelineTask, payload: dict[str, Any] | None = None) -> list[str]:
     """Send a poll for every enabled source whose next poll time has come."""
     settings: Settings = self.app.conf.fazhi_settings
@@ -43,7 +43,7 @@ def poll_due(self: PipelineTask, payload: dict[str, Any] | None = None) -> list[
     return sent
 
 
-@app.task(name=TaskName.CRAWL_POLL_SOURCE.value, base=PipelineTask, bind=True, max_retries=0)
+@app.task(name=TaskName.CRAWL_POLL_SOURCE.value, base=PipelineTask, bind=True)
 def poll_source(self: PipelineTask, payload: dict[str, Any]) -> dict[str, Any] | None:
     job = PollPayload.model_validate(payload)
     settings: Settings = self.app.conf.fazhi_settings

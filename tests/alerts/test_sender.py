@@ -73,3 +73,10 @@ def test_a_retry_after_that_is_not_ascii_digits_is_ignored(receiver: Receiver, t
     receiver.route("/busy", default=(429, {"Retry-After": "²"}, b"", 0.0))
     result = sender.post(receiver.url("/busy"), "{}", {}, _settings(tmp_path))
     assert result.status_code == 429 and result.retry_after is None
+
+
+def test_a_host_that_does_not_resolve_is_worth_retrying(tmp_path: Path) -> None:
+    # At send time a name that does not resolve may be a DNS blip, unlike a private address.
+    result = sender.post("http://hook.example.invalid/x", "{}", {}, _settings(tmp_path))
+    assert result.status_code is None and "does not resolve" in (result.error or "")
+    assert not result.refused

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from fazhi_shared.settings import Settings
-from fazhi_shared.stores.alerts import UnsafeWebhookUrl, resolve_webhook_url
+from fazhi_shared.stores.alerts import UnresolvedWebhookHost, UnsafeWebhookUrl, resolve_webhook_url
 
 MAX_RETRY_AFTER = 86_400.0
 EXCERPT = 300
@@ -85,6 +85,8 @@ def post(url: str, body: str, headers: dict[str, str], settings: Settings) -> Re
 
     try:
         addresses = resolve_webhook_url(url, settings.webhook_allow_private)
+    except UnresolvedWebhookHost as exc:  # retried like a connection error
+        return Result(None, elapsed(), error=str(exc))
     except UnsafeWebhookUrl as exc:
         return Result(None, elapsed(), error=f"refused: {exc}", refused=True)
     parts = urlsplit(url)

@@ -198,6 +198,10 @@ class UnsafeWebhookUrl(ValueError):
     pass
 
 
+class UnresolvedWebhookHost(UnsafeWebhookUrl):
+    """The host did not resolve: refused at creation, but at send time possibly a DNS blip."""
+
+
 # Cloud metadata endpoints that are not caught by the private / link-local checks.
 _METADATA = {ipaddress.ip_address("100.100.100.200"), ipaddress.ip_address("fd00:ec2::254")}
 
@@ -234,7 +238,7 @@ def resolve_webhook_url(url: str, allow_private: bool) -> list[str]:
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise UnsafeWebhookUrl(f"webhook host {parts.hostname!r} does not resolve: {exc}") from None
+        raise UnresolvedWebhookHost(f"webhook host {parts.hostname!r} does not resolve: {exc}") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not allow_private:
         for address in addresses:

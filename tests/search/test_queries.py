@@ -11,6 +11,7 @@ import pytest
 from fazhi_shared.models import Document
 from fazhi_shared.search.base import BadCursor, SearchBackend, SearchRequest
 from fazhi_shared.search.query import QuerySyntaxError
+from fazhi_shared.search.snippets import make_snippets
 from fazhi_shared.text.segment import tokens
 
 from .expect import contains, result_ids, visible, where
@@ -124,6 +125,12 @@ def test_snippets_are_cut_from_the_original_text(engine: SearchBackend, corpus: 
             assert marked and all(m in ("复议", "行政执法三项制度") for m in marked)
             plain = html.unescape(re.sub(r"</?em>", "", snippet))
             assert plain in text  # the original characters, not tokens joined by spaces
+
+
+def test_snippet_markup_is_only_the_highlights() -> None:
+    # Control characters survive into document text; none may turn into markup.
+    text = "前文\x00后文 <b>复议</b> \x01结尾"
+    assert make_snippets(text, ["复议"]) == ["前文\x00后文 &lt;b&gt;<em>复议</em>&lt;/b&gt; \x01结尾"]
 
 
 @pytest.mark.parametrize(("q", "sort"), [("法治政府", "relevance"), ("法治政府", "date"), ("", "date"),

@@ -42,11 +42,21 @@ def make_snippets(text: str, query_texts: list[str], limit: int = MAX_SNIPPETS) 
         if boundary != -1:
             start = boundary + 1
         end = min(len(text), start + WINDOW * 2)
-        window = text[start:end]
-        marked = pattern.sub(lambda mm: f"\x00{mm.group(0)}\x01", window)
-        escaped = html.escape(marked).replace("\x00", "<em>").replace("\x01", "</em>")
-        snippets.append(escaped.replace("\n", " "))
+        snippets.append(_mark(text[start:end], pattern).replace("\n", " "))
         covered_until = end
         if len(snippets) >= limit:
             break
     return snippets
+
+
+def _mark(window: str, pattern: re.Pattern[str]) -> str:
+    """Escaped text with <em> around each match. Escaping the pieces, not the marked string:
+    marker characters would also be found in a text that holds them (control characters do
+    reach documents) and become tags of their own."""
+    out: list[str] = []
+    last = 0
+    for m in pattern.finditer(window):
+        out += [html.escape(window[last:m.start()]), "<em>", html.escape(m.group(0)), "</em>"]
+        last = m.end()
+    out.append(html.escape(window[last:]))
+    return "".join(out)

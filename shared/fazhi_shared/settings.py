@@ -93,11 +93,11 @@ class Settings(BaseSettings):
         description="User-Agent of every crawler request (and the name matched in robots.txt).",
     )
     crawl_rate_per_host: float = Field(
-        1.0, description="Requests per second per host, shared by all crawler processes "
+        1.0, gt=0, description="Requests per second per host, shared by all crawler processes "
         "(a robots.txt Crawl-delay that is longer wins)."
     )
     crawl_concurrency_per_host: int = Field(
-        1, description="Requests in flight per host at most, across all crawler processes."
+        1, ge=1, description="Requests in flight per host at most, across all crawler processes."
     )
     crawl_connect_timeout: float = Field(10.0, description="Crawler connect timeout, seconds.")
     crawl_read_timeout: float = Field(30.0, description="Crawler read timeout, seconds.")

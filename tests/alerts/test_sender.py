@@ -80,3 +80,12 @@ def test_a_host_that_does_not_resolve_is_worth_retrying(tmp_path: Path) -> None:
     result = sender.post("http://hook.example.invalid/x", "{}", {}, _settings(tmp_path))
     assert result.status_code is None and "does not resolve" in (result.error or "")
     assert not result.refused
+
+
+def test_a_host_name_outside_ascii_is_sent_as_it_resolves(receiver: Receiver, tmp_path: Path) -> None:
+    # Full-width ｌｏｃａｌｈｏｓｔ resolves (IDNA) to localhost, as 例子.中国 to xn--fsqu00a.xn--fiqs8s.
+    receiver.route("/idn")
+    result = sender.post(f"http://ｌｏｃａｌｈｏｓｔ:{receiver.port}/idn", "{}", {}, _settings(tmp_path))
+    assert result.ok, result.error
+    receiver.wait_for(lambda: len(receiver.received("/idn")) == 1)
+    assert receiver.received("/idn")[0].headers["host"] == f"localhost:{receiver.port}"

@@ -91,8 +91,11 @@ def post(url: str, body: str, headers: dict[str, str], settings: Settings) -> Re
         return Result(None, elapsed(), error=f"refused: {exc}", refused=True)
     parts = urlsplit(url)
     host = parts.hostname or ""
-    request_headers = {**headers, "host": parts.netloc.rsplit("@", 1)[-1]}
-    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    # Header values are ASCII: a name such as 例子.中国 goes out as it was resolved (IDNA).
+    server_name = host if host.isascii() else host.encode("idna").decode("ascii")
+    bracketed = f"[{server_name}]" if ":" in server_name else server_name
+    request_headers = {**headers, "host": f"{bracketed}:{parts.port}" if parts.port else bracketed}
+    extensions = {"sni_hostname": server_name} if parts.scheme == "https" else {}
     deadline = started + settings.webhook_timeout
     last_error = "no address"
     for address in addresses:

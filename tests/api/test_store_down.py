@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -66,3 +67,29 @@ def test_elasticsearch_down_answers_503(api_settings: Settings) -> None:
         body = assert_problem(answer, 503, "Service unavailable")
         assert answer.headers["retry-after"] == "5"
         assert "ConnectionError" in body["detail"]
+
+
+class _ElasticsearchSlowToTellItsHealth(_ElasticsearchThatSaysYes):
+    def do_GET(self) -> None:
+        if self.path.startswith("/_cluster/health"):
+            time.sleep(4)
+        self._answer()
+
+
+def test_a_slow_index_health_check_does_not_stall_other_requests(api_settings: Settings) -> None:
+    cluster = ThreadingHTTPServer(("127.0.0.1", 0), _ElasticsearchSlowToTellItsHealth)
+    threading.Thread(target=cluster.serve_forever, daemon=True).start()
+    settings = api_settings.model_copy(
+        update={"search_url": f"http://127.0.0.1:{cluster.server_address[1]}"})
+    try:
+        with serve(settings, []) as url, httpx.Client(base_url=url, timeout=60) as client:
+            health = threading.Thread(target=client.get, args=("/healthz",))
+            health.start()
+            time.sleep(1.8)  # past the 1 s worker inspection: waiting on the cluster now
+            started = time.monotonic()
+            assert client.get("/openapi.json").status_code == 200
+            assert time.monotonic() - started < 1.5
+            health.join()
+    finally:
+        cluster.shutdown()
+        cluster.server_close()

@@ -42,11 +42,6 @@ class FetchPayload(BaseModel):
     url: str
     source_id: str | None = None
     referer: str | None = None
-    # Set by a source poll: skip the URL when it was already fetched for that source, so a
-    # report found again (a re-poll, a redelivered task) is never processed twice.
-    once: bool = False
-    title: str | None = None
-    date: str | None = None
 
 
 class PollPayload(BaseModel):

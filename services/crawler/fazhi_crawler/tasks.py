@@ -82,8 +82,6 @@ def fetch(self: PipelineTask, payload: dict[str, Any]) -> str | None:
     client = redis_client(settings)
     state = CrawlState(client)
     source = SourceStore(client).get(job.source_id) if job.source_id else None
-    if job.once and job.source_id and state.is_done(job.url):
-        return None
     lock = state.fetch_lock(job.url, int(settings.crawl_read_timeout * 4 + 60))
     if lock is None:
         raise TransientError(f"{job.url} is being fetched by another task")

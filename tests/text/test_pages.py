@@ -207,3 +207,11 @@ def test_info_table_cells_without_colons_after_the_body() -> None:
     assert page.meta["成文日期"] == "2024-03-20"  # a label alone on its line, the value below
     assert "文号" not in page.meta  # an empty cell is an empty value, not the next line
     assert page.text == "2023年，我局法治政府建设取得新进展。"
+
+
+def test_control_characters_and_zero_width_marks_are_dropped() -> None:
+    html = ("<html><head><meta charset='utf-8'><title>某县报告&#1;</title></head><body><div id='zoom'>"
+            "<p>全县深入推进法治\u200b政府建设&#1;，依法行政&#x7f;水平\ufeff不断提高。</p></div></body></html>")
+    page = read_page(html.encode("utf-8"))
+    assert page.text == "全县深入推进法治政府建设，依法行政水平不断提高。"
+    assert page.html_title == "某县报告"

@@ -203,12 +203,22 @@ def rejoin_wrapped(text: str) -> str:
     return "\n".join(out)
 
 
+# Control characters (C0 but tab and line breaks, DEL, C1) and zero-width marks that pages
+# carry from their editors (&#1;, U+200B, a BOM inside the text): invisible, and they would
+# split words and sit in snippets.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+
+
+def drop_controls(text: str) -> str:
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
 def normalize(text: str, traditional: bool | None = None) -> tuple[str, bool]:
     """Return the normalized text and whether the source was in traditional characters.
 
     `traditional` forces the decision (metadata of a page follows its body).
     """
-    text = fold_width(text)
+    text = drop_controls(fold_width(text))
     head = ""
     if traditional is None:
         traditional, head = _traditional(text)
@@ -221,7 +231,7 @@ def normalize(text: str, traditional: bool | None = None) -> tuple[str, bool]:
 
 def normalize_inline(text: str, traditional: bool) -> str:
     """Normalize a short single-line value (a title, a meta tag)."""
-    text = fold_width(text)
+    text = drop_controls(fold_width(text))
     if traditional:
         text = to_simplified(text)
     if " " not in text and "\n" not in text and "\t" not in text and "\r" not in text:

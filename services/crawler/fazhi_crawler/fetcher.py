@@ -125,7 +125,7 @@ class Fetcher:
                 if wait is None:
                     wait = self.settings.crawl_retry_backoff * (2 ** attempt)
                 log.info("retrying %s in %.1fs: %s", url, wait, exc)
-                time.sleep(wait)
+                self._wait(wait)
                 attempt += 1
         if result.not_modified:
             return result
@@ -159,6 +159,14 @@ class Fetcher:
         return interval
 
     # -- internals -------------------------------------------------------------------------
+    def _wait(self, seconds: float) -> None:
+        """Sleep, calling the heartbeat every second: a long Retry-After keeps a poll's lease."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self.heartbeat is not None:
+                self.heartbeat()
+            time.sleep(min(left, 1.0))
+
     def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
         seen = set()
         current = url

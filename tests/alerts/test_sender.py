@@ -89,3 +89,16 @@ def test_a_host_name_outside_ascii_is_sent_as_it_resolves(receiver: Receiver, tm
     assert result.ok, result.error
     receiver.wait_for(lambda: len(receiver.received("/idn")) == 1)
     assert receiver.received("/idn")[0].headers["host"] == f"localhost:{receiver.port}"
+
+
+def test_a_client_closed_by_the_cache_is_replaced(receiver: Receiver, tmp_path: Path) -> None:
+    # Emptying the client cache closes clients that another thread may hold: the next
+    # delivery to that host must get a fresh client, not fail on the closed one.
+    receiver.route("/hook")
+    settings = _settings(tmp_path)
+    assert sender.post(receiver.url("/hook"), "{}", {}, settings).ok
+    host = receiver.url("/hook").split("//", 1)[1].split(":", 1)[0]
+    sender._client(host).close()
+    result = sender.post(receiver.url("/hook"), "{}", {}, settings)
+    assert result.ok, result.error
+    assert len(receiver.received("/hook")) == 2

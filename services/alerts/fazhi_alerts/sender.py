@@ -9,6 +9,7 @@ webhook_max_response_bytes, webhook_allow_private.
 from __future__ import annotations
 
 import email.utils
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,8 @@ import httpx
 
 from fazhi_shared.settings import Settings
 from fazhi_shared.stores.alerts import UnresolvedWebhookHost, UnsafeWebhookUrl, resolve_webhook_url
+
+log = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER = 86_400.0
 EXCERPT = 300
@@ -47,7 +50,7 @@ _clients_lock = threading.Lock()
 def _client(host: str) -> httpx.Client:
     with _clients_lock:
         client = _clients.get(host)
-        if client is None:
+        if client is None or client.is_closed:  # closed when the cache was last emptied
             if len(_clients) > 256:
                 for old in _clients.values():
                     old.close()
@@ -112,6 +115,9 @@ def post(url: str, body: str, headers: dict[str, str], settings: Settings) -> Re
         except httpx.TimeoutException:
             return Result(None, elapsed(), error=f"timed out after {settings.webhook_timeout:g} s")
         except httpx.HTTPError as exc:
+            return Result(None, elapsed(), error=f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # recorded as a failed attempt, retried: never a lost delivery
+            log.exception("webhook attempt to %s failed unexpectedly", host)
             return Result(None, elapsed(), error=f"{type(exc).__name__}: {exc}")
     if time.monotonic() >= deadline:
         return Result(None, elapsed(), error=f"timed out after {settings.webhook_timeout:g} s")

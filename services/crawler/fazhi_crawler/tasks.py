@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from fazhi_crawler.celery_app import app
-from fazhi_crawler.fetcher import Fetcher, FetchError, Forbidden
+from fazhi_crawler.fetcher import Fetcher, FetchError
 from fazhi_crawler.poll import LeaseLost, fetch_report, interval_of, run_poll
 from fazhi_shared.celery_base import PipelineTask, TransientError
 from fazhi_shared.producer import send
@@ -89,14 +89,11 @@ def fetch(self: PipelineTask, payload: dict[str, Any]) -> str | None:
         with Fetcher(settings, client, source=source) as fetcher:
             fetch_report(fetcher, self.app, job.url, job.source_id, referer=job.referer,
                          attachments=source.attachments if source else True)
-    except Forbidden as exc:
-        log.info("not fetched: %s", exc)
-        return None
     except FetchError as exc:
         if exc.transient:
             raise TransientError(str(exc)) from exc
-        log.warning("not processed: %s", exc)
-        return None
+        # Failed for good (404, robots.txt, too big): a dead letter says so and can be replayed.
+        raise
     finally:
         state.fetch_unlock(job.url, lock)
     if job.source_id:

@@ -216,6 +216,8 @@ class Fetcher:
                         for chunk in response.iter_bytes():
                             if time.monotonic() - renewed > self.settings.crawl_read_timeout / 2:
                                 keep_slot()
+                                if self.heartbeat is not None:  # a poll's lease too
+                                    self.heartbeat()
                                 renewed = time.monotonic()
                             size += len(chunk)
                             if size > cap:

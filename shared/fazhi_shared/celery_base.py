@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import elasticsearch
 import kombu.exceptions
 import redis.exceptions
 from celery import Celery, Task
@@ -66,8 +67,10 @@ class PipelineTask(Task):
 
     # A store or the broker briefly away is worth waiting for; anything else is a bug or bad
     # input and goes to dead letters at once.
+    # (The Elasticsearch client's connection errors do not derive from the built-in ones.)
     autoretry_for = (TransientError, ConnectionError, TimeoutError, redis.exceptions.ConnectionError,
-                     redis.exceptions.TimeoutError, kombu.exceptions.OperationalError)
+                     redis.exceptions.TimeoutError, kombu.exceptions.OperationalError,
+                     elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout)
     retry_backoff = 2
     retry_backoff_max = 600
     retry_jitter = True

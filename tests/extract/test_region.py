@@ -157,3 +157,19 @@ def test_a_zone_committee_in_a_county_takes_the_county() -> None:
     found = region.resolve("建水工业园区管理委员会2022年度法治政府建设工作报告", {}, text)
     assert (found.issuer, found.kind) == ("建水工业园区管理委员会", "government")
     assert found.region is not None and found.region.adcode == "532524"
+
+
+@pytest.mark.parametrize(
+    ("heading", "text", "issuer", "kind", "code"),
+    [("新疆生产建设兵团第八师关于2022年度法治政府建设情况的报告", "2022年，第八师石河子市……\n新疆生产建设兵团第八师\n2023年3月29日",
+      "新疆生产建设兵团第八师", "government", "659001"),
+     ("兵团第十三师司法局2023年度法治政府建设情况报告", "……\n2024年3月20日", "新疆生产建设兵团第十三师司法局", "department", "659011"),
+     ("关于2023年度法治政府建设情况的报告", "……\n新疆生产建设兵团\n2024年3月28日", "新疆生产建设兵团", "government", "650000"),
+     ("新疆生产建设兵团第十二师2023年度法治政府建设情况报告", "……", "新疆生产建设兵团第十二师", "government", "650000")],
+)
+def test_the_corps_and_its_divisions_take_their_city_or_xinjiang(
+        heading: str, text: str, issuer: str, kind: str, code: str) -> None:
+    found = region.resolve(heading, {}, text)
+    assert (found.issuer, found.kind) == (issuer, kind)
+    assert found.region is not None and found.region.adcode == code
+    assert found.region.province == "新疆维吾尔自治区"

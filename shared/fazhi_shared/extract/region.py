@@ -8,9 +8,12 @@ divisions the text names most.
 
 from __future__ import annotations
 
+import csv
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from importlib import resources
 
 from fazhi_shared.extract.gazetteer import MUNICIPALITIES, Gazetteer, Place, gazetteer
 from fazhi_shared.models import Region
@@ -249,8 +252,45 @@ def _sub_county(title: str | None) -> str | None:
     return name if name.endswith("办事处") else name + "人民政府"
 
 
+# 新疆生产建设兵团 and its divisions (师) govern land outside the gazetteer's divisions. A
+# division and its city are one administration (师市合一: 第八师 is 石河子市), so a division
+# takes its city's region; the corps, and the divisions without a city, take Xinjiang's.
+_CORPS = re.compile(
+    rf"^((?:新疆生产建设)?兵团(?:第[一二三四五六七八九十]{{1,3}}师)?)((?:{_GOV}|{_DEPT})?)"
+    r"(?=关于|(?:19|20)\d\d|二〇|年度|法治|$)"
+)
+_XINJIANG = "650000"
+
+
+@functools.cache
+def _corps_divisions() -> dict[str, str]:
+    data = resources.files("fazhi_shared") / "catalogs" / "corps_divisions.csv"
+    with data.open(encoding="utf-8") as f:
+        return {r["division"]: r["adcode"] or _XINJIANG for r in csv.DictReader(f)}
+
+
+def _corps(title: str | None, text: str) -> IssuerResult | None:
+    """The corps or one of its divisions, named by the title or signing the report."""
+    lines = [re.sub(r"\s+", "", title or "")]
+    lines += [line.strip() for line in reversed(text.rsplit("\n", 10)[-10:])]
+    for line in lines:
+        m = _CORPS.match(line)
+        if m is None:
+            continue
+        corps, office = m.groups()
+        division = re.search(r"第[一二三四五六七八九十]{1,3}师$", corps)
+        code = _corps_divisions().get(division.group(0), _XINJIANG) if division else _XINJIANG
+        g = gazetteer()
+        place = g.by_code[code]
+        name = corps if corps.startswith("新疆") else "新疆生产建设" + corps
+        return IssuerResult(name + office, _kind(office) if office else "government", _region(g, place))
+    return None
+
+
 def resolve(title: str | None, meta: dict[str, str], text: str) -> IssuerResult:
     found = _resolve(title, meta, text)
+    if found.issuer is None or _CORPS.match(re.sub(r"\s+", "", title or "")):
+        found = _corps(title, text) or found
     local = _sub_county(title)
     if local is not None and found.issuer is not None and found.issuer != local and (
             found.issuer.endswith(local) or found.region is not None):

@@ -232,3 +232,28 @@ def test_related_links_after_the_article_are_dropped() -> None:
         "某县2021年度法治政府建设工作报告",
     ]).encode("utf-8")
     assert read_page(body).text == "关于法治政府建设的报告\n全年受理行政复议案件12件。"
+
+
+def test_pdf_table_figures_in_cells_of_their_own_are_kept() -> None:
+    # A table drawn as text gives each cell its own line: 236 is a figure, not a page number;
+    # the bare page numbers at the foot of each page still go.
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("STSong-Light", 12)
+    rows = [("指标", "2023年"), ("行政复议申请收到数（件）", "236"), ("行政应诉案件数（件）", "2")]
+    c.drawString(50, 780, REPORT[1])
+    for j, (name, value) in enumerate(rows):
+        c.drawString(50, 740 - 20 * j, name)
+        c.drawString(300, 740 - 20 * j, value)
+    c.drawString(50, 640, REPORT[2])
+    c.drawString(290, 40, "1")
+    c.showPage()
+    c.setFont("STSong-Light", 12)
+    c.drawString(50, 780, REPORT[3])
+    c.drawString(290, 40, "2")
+    c.showPage()
+    c.save()
+    lines = read_page(buf.getvalue()).text.split("\n")
+    assert "236" in lines and "2" in lines  # the table's 2 is not page 1's foot
+    assert lines[-1] == REPORT[3] and "1" not in lines

@@ -108,7 +108,8 @@ def _zip_kind(body: bytes) -> str:
     return "zip"
 
 
-_PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,4}\s*[-—－]?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—－]\s*\d{1,4}\s*[-—－]?|\d{1,4}\s*[-—－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?)\s*$")
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 
 
 _EDGE = 2  # lines at the top and at the bottom of a page where running lines are printed
@@ -139,8 +140,22 @@ def _running_lines(pages: list[str]) -> tuple[set[str], set[str]]:
     return {ln for ln, n in heads.items() if n > half}, {ln for ln, n in feet.items() if n > half}
 
 
-def _without_running(page: str, heads: set[str], feet: set[str], first: bool = False) -> list[str]:
-    lines = [ln for ln in page.split("\n") if not _PAGE_NUMBER.match(ln)]
+def _is_page_number(lines: list[str], i: int, page_number: int) -> bool:
+    """- 3 - and 第3页 anywhere; a bare 3 only as the first or last line of page 3 (give or
+    take a cover page): elsewhere a bare number is a table's figure, in a cell of its own."""
+    if _PAGE_NUMBER.match(lines[i]):
+        return True
+    bare = _BARE_NUMBER.match(lines[i])
+    if bare is None or abs(int(bare.group(1)) - page_number) > 3:
+        return False
+    filled = [j for j, ln in enumerate(lines) if ln.strip()]
+    return i in (filled[0], filled[-1])
+
+
+def _without_running(page: str, heads: set[str], feet: set[str], number: int = 1) -> list[str]:
+    raw = page.split("\n")
+    lines = [ln for i, ln in enumerate(raw) if not _is_page_number(raw, i, number)]
+    first = number == 1
     filled = [i for i, ln in enumerate(lines) if ln.strip()]
     top, bottom = set(filled[:_EDGE]), set(filled[-_EDGE:])
     if first:  # page one opens with the title block: an issuer line above 关于… stays
@@ -188,7 +203,7 @@ def read_pdf(body: bytes) -> Extracted:
         return out
     heads, feet = _running_lines(pages)
     lines = [line for number, page in enumerate(pages)
-             for line in _without_running(page, heads, feet, first=number == 0)]
+             for line in _without_running(page, heads, feet, number=number + 1)]
     out.text = "\n".join(lines)
     if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", out.text):
         out.status = "needs_ocr"

@@ -221,6 +221,16 @@ def test_table_rows_read_as_the_sentences_they_stand_for() -> None:
     assert len(found) == 4
 
 
+def test_table_cells_on_lines_of_their_own_as_a_pdf_gives_them() -> None:
+    table = ("全市主要法治指标见下表：\n指标\n2021年\n2020年\n行政复议申请收到数（件）\n236\n198\n"
+             "行政复议申请受理数（件）\n214\n181\n行政机关负责人出庭应诉率（%）\n96.2\n91.5\n"
+             "人民调解纠纷数（件）\n6820\n6415\n调解成功数（件）\n6733\n6302\n（一）加强组织领导\n")
+    found = {(i.name, i.value) for i in indicators.extract(table)}
+    assert found == {("admin_reconsideration_received", 236), ("admin_reconsideration_accepted", 214),
+                     ("head_appearance_rate_pct", 96.2), ("mediation_disputes", 6820),
+                     ("mediation_success", 6733)}  # 调解成功 takes its subject from the row above
+
+
 def test_titles_in_ascii_angle_brackets_are_cited() -> None:
     text = "新修订的<中华人民共和国行政复议法>公布后，组织学习<b>重要</b>内容，落实《实施<行政处罚法>办法》。"
     assert citations.cited(citations.extract(text)) == ["中华人民共和国行政复议法", "实施〈行政处罚法〉办法"]

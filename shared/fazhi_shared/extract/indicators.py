@@ -299,10 +299,11 @@ def extract(text: str, written: int | None = None, report: bool = False) -> list
 
 
 # A table row as the text stage renders it: label cells, then the year's figure (further
-# columns, such as last year's, are left): 行政复议 收到申请（件） 184 | 2020年 …
+# columns, such as last year's, are left): 行政复议 收到申请（件） 184 | 2020年 …; a PDF's
+# text layer puts each cell on a line of its own.
 _TABLE_ROW = re.compile(
-    r"^(?P<label>[\u4e00-\u9fff][^\d\n。；，,：:]{1,40}?)[ \t\u3000]+(?P<n>\d[\d,]*(?:\.\d+)?)[ \t\u3000]*"
-    r"(?P<u>%|件|项|个|份)?(?:[ \t\u3000]+[-+]?\d[\d,.]*[ \t\u3000]*(?:%|件|项|个|份)?)*[ \t\u3000]*$",
+    r"^(?P<label>[\u4e00-\u9fff][^\d\n。；，,：:]{1,40}?)(?:[ \t\u3000]+|\n)(?P<n>\d[\d,]*(?:\.\d+)?)[ \t\u3000]*"
+    r"(?P<u>%|件|项|个|份)?(?:(?:[ \t\u3000]+|\n)[-+]?\d[\d,.]*[ \t\u3000]*(?:%|件|项|个|份)?)*[ \t\u3000]*$",
     re.M,
 )
 _UNIT_CELL = re.compile(r"[（(]\s*(%|件|项|个|份)\s*[）)]")
@@ -312,12 +313,17 @@ def _table_values(text: str, written: int | None, report: bool) -> list[Indicato
     """Each row read as the sentence it stands for (行政复议收到申请184件), its evidence the
     figure in the row."""
     out: list[Indicator] = []
+    above, above_end = "", -1
     for m in _TABLE_ROW.finditer(text):
         label = m.group("label")
         unit_cell = _UNIT_CELL.search(label)
         unit = m.group("u") or (unit_cell.group(1) if unit_cell else ("%" if "率" in label else "件"))
-        label = re.sub(r"\s+", "", _UNIT_CELL.sub("", label))
-        for ind in _extract(f"{label}{m.group('n')}{unit}", written, report):
+        # A column header's 受理数 / 调解成功数 reads as the sentence's 受理 / 调解成功.
+        label = re.sub(r"(?:数|数量)$", "", re.sub(r"\s+", "", _UNIT_CELL.sub("", label)))
+        # The row above names the subject a row leaves out (人民调解纠纷 | 调解成功).
+        context = f"{above}，" if above and not text[above_end:m.start()].strip() else ""
+        above, above_end = label, m.end()
+        for ind in _extract(f"{context}{label}{m.group('n')}{unit}", written, report):
             out.append(Indicator(name=ind.name, value=ind.value, unit=ind.unit, start=m.start("n"), end=m.end("n")))
     return out
 

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 UNAVAILABLE = (ConnectionError, TimeoutError, redis.exceptions.ConnectionError,
                redis.exceptions.TimeoutError, kombu.exceptions.OperationalError,
                elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout)
+# Statuses of a cluster that answers but cannot serve now (no master, shards unavailable,
+# queues full), still so after the client's own retries: unavailable too, not a bug.
+ES_BUSY = (429, 502, 503, 504)
 PROBLEM = "application/problem+json"
 
 
@@ -71,6 +74,13 @@ def install(app: FastAPI) -> None:
     # outermost middleware, which re-raises after answering).
     for unavailable in UNAVAILABLE:
         app.add_exception_handler(unavailable, _unavailable)
+
+    @app.exception_handler(elasticsearch.ApiError)
+    async def _elasticsearch(request: Request, exc: elasticsearch.ApiError) -> JSONResponse:
+        if exc.meta.status in ES_BUSY:
+            return await _unavailable(request, exc)
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return problem(500, "Internal error", type(exc).__name__)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -9,6 +9,7 @@ swaps the alias in one atomic call: readers never see a half-built index.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -16,8 +17,9 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
-from elasticsearch import BadRequestError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, helpers
 
+from fazhi_shared.celery_base import TransientError
 from fazhi_shared.models import Document
 from fazhi_shared.search import compile_es, plan
 from fazhi_shared.search.base import (
@@ -34,6 +36,9 @@ from fazhi_shared.search.query import Node, positive_texts
 log = logging.getLogger(__name__)
 BULK_CHUNK = 500
 BULK_RETRIES = 5
+# A cluster that cannot take writes now (queues full, shards unavailable) answers these: the
+# indexing task is retried later instead of dead-lettered.
+BUSY = (429, 502, 503, 504)
 
 
 def template(prefix: str) -> dict[str, Any]:
@@ -47,6 +52,28 @@ def es_source(doc: Document, indexed_at: int | None = None) -> dict[str, Any]:
     fields = {k: v for k, v in index_fields(doc, indexed_at).items() if v not in (None, "", [])}
     fields["doc"] = json.loads(stored_document(doc))
     return fields
+
+
+def _status(item: dict[str, Any]) -> Any:
+    return next(iter(item.values())).get("status")
+
+
+@contextlib.contextmanager
+def _busy_is_transient() -> Iterator[None]:
+    try:
+        yield
+    except ApiError as exc:
+        if exc.meta.status in BUSY:
+            raise TransientError(f"Elasticsearch refused a bulk request: {exc}") from exc
+        raise
+
+
+def _raise_failures(failures: list[dict[str, Any]]) -> None:
+    if not failures:
+        return
+    busy = all(_status(item) in BUSY for item in failures)
+    error = TransientError if busy else RuntimeError
+    raise error(f"{len(failures)} bulk actions failed, first: {failures[0]}")
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -95,15 +122,15 @@ class ElasticsearchBackend(SearchBackend):
     # -- writing ------------------------------------------------------------------------
     def _bulk(self, actions: Iterable[dict[str, Any]], refresh: bool = True) -> None:
         failures = []
-        for ok, item in helpers.streaming_bulk(
-            self.client, actions, chunk_size=BULK_CHUNK, max_retries=BULK_RETRIES,
-            initial_backoff=1, max_backoff=30, raise_on_error=False,
-            refresh="wait_for" if refresh else False,
-        ):
-            if not ok:
-                failures.append(item)
-        if failures:
-            raise RuntimeError(f"{len(failures)} bulk actions failed, first: {failures[0]}")
+        with _busy_is_transient():
+            for ok, item in helpers.streaming_bulk(
+                self.client, actions, chunk_size=BULK_CHUNK, max_retries=BULK_RETRIES,
+                initial_backoff=1, max_backoff=30, raise_on_error=False,
+                refresh="wait_for" if refresh else False,
+            ):
+                if not ok:
+                    failures.append(item)
+        _raise_failures(failures)
 
     def upsert(self, documents: list[Document]) -> None:
         if not documents:
@@ -116,12 +143,14 @@ class ElasticsearchBackend(SearchBackend):
 
     def delete(self, ids: list[str]) -> None:
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids)
-        for _ok, item in helpers.streaming_bulk(self.client, actions, raise_on_error=False,
-                                                max_retries=BULK_RETRIES, refresh="wait_for",
-                                                ignore_status=(404,)):
-            status = next(iter(item.values())).get("status")
-            if status not in (200, 404):
-                raise RuntimeError(f"delete failed: {item}")
+        failures = []
+        with _busy_is_transient():
+            for _ok, item in helpers.streaming_bulk(self.client, actions, raise_on_error=False,
+                                                    max_retries=BULK_RETRIES, refresh="wait_for",
+                                                    ignore_status=(404,)):
+                if _status(item) not in (200, 404):
+                    failures.append(item)
+        _raise_failures(failures)
 
     def rebuild(self, documents: Iterable[Document]) -> str:
         started = now_ms() - 1000

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fazhi_shared.text.normalize import fold_width
+from fazhi_shared.text.segment import query_text, tokens
 
 QUERY_FIELDS = ("title", "issuer", "text")
 # Bounds on what one query may ask of an engine: nesting (parentheses and NOT, each level a
@@ -228,7 +229,23 @@ class _Parser:
 def parse_query(q: str | None) -> Node:
     """Parse a query; full-width letters, digits and spaces are folded first (positions in
     errors still point into the query as typed, since folding keeps the length)."""
-    return _Parser(fold_width(q or "")).parse()
+    return _searchable(_Parser(fold_width(q or "")).parse()) or MatchAll()
+
+
+def _searchable(node: Node) -> Node | None:
+    """The tree without words that segment to no token (punctuation, emoji): no engine can
+    match them, and kept they would make an OR match everything and a NOT match nothing."""
+    if isinstance(node, Term | Phrase):
+        return node if tokens(query_text(node.text)) else None
+    if isinstance(node, And | Or):
+        items = tuple(kept for item in node.items if (kept := _searchable(item)) is not None)
+        if len(items) <= 1:
+            return items[0] if items else None
+        return type(node)(items)
+    if isinstance(node, Not):
+        item = _searchable(node.item)
+        return Not(item) if item is not None else None
+    return node
 
 
 def positive_texts(node: Node) -> list[str]:

@@ -26,7 +26,14 @@ class UrlList(BaseModel):
     source_id: str | None = None
 
 
-@router.post("/ingest", status_code=202, response_model=Queued,
+# The body is read as a raw stream (to cap it while reading), so FastAPI cannot see it:
+# described here so that the OpenAPI document and /docs show how to send it.
+_RAW_BODY = {"requestBody": {"required": True, "description": "The document as fetched "
+             "(HTML, PDF, DOCX…); its Content-Type, if any, is kept as the fetch's header",
+             "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.post("/ingest", status_code=202, response_model=Queued, openapi_extra=_RAW_BODY,
              summary="Queue one document body (the request body) for processing")
 async def ingest_body(
     request: Request, _key: ApiKeyDep, settings: SettingsDep, celery: CeleryDep,

@@ -173,3 +173,16 @@ def test_the_corps_and_its_divisions_take_their_city_or_xinjiang(
     assert (found.issuer, found.kind) == (issuer, kind)
     assert found.region is not None and found.region.adcode == code
     assert found.region.province == "新疆维吾尔自治区"
+
+
+@pytest.mark.parametrize(
+    ("heading", "issuer", "code"),
+    [("城关区2024年度法治政府建设工作报告", "城关区人民政府", "540102"),
+     ("于都县2023年法治政府建设年度报告", "于都县人民政府", "360731"),
+     ("山海关区2023年度法治政府建设情况报告", "山海关区人民政府", "130303")],
+)
+def test_places_with_guan_or_yu_in_their_name_head_the_title(heading: str, issuer: str, code: str) -> None:
+    # 关于 opens a title that names no place; 关 and 于 alone are parts of names.
+    found = region.resolve(heading, {}, "2024年，……\n拉萨市城关区人民政府\n2025年3月27日" if "城关" in heading else "……")
+    assert (found.issuer, found.kind) == (issuer, "government")
+    assert found.region is not None and found.region.adcode == code

@@ -26,7 +26,8 @@ _DEPT = (
 _ORG_END = re.compile(rf"(?:{_GOV}|{_DEPT})$")
 _PLACE_UNIT = r"(?:省|市|县|区|州|盟|旗|自治区|地区)"
 _TITLE_ORG = re.compile(rf"^(.{{2,40}}?(?:{_GOV}(?:办公厅|办公室)?|{_DEPT}))(?=关于|(?:19|20)\d\d|二〇|法治|依法行政|年度)")
-_TITLE_PLACE = re.compile(rf"^([^\d关于《]{{1,24}}?{_PLACE_UNIT})(?=(?:19|20)\d\d|二〇|关于|年度|法治)")
+# Not 关于 (a title that names no place), but 关 and 于 alone are in names: 城关区, 嘉峪关市, 于都县.
+_TITLE_PLACE = re.compile(rf"^((?:(?!关于)[^\d《]){{1,24}}?{_PLACE_UNIT})(?=(?:19|20)\d\d|二〇|关于|年度|法治)")
 _SIGNATURE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,22}}(?:{_GOV}|{_DEPT})$")
 _SOURCE_LINE = re.compile(r"(?:来源|信息来源|发布机构|发文机关|发布单位)\s*[:：]\s*([^\s|｜:：]{2,40})")
 _RELATIVE = re.compile(r"^(?:我|全|本|该)?(省|市|州|盟|县|区|旗)")

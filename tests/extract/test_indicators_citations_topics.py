@@ -154,6 +154,10 @@ def test_kept_up_in_a_report_is_a_value_in_a_plan_a_target() -> None:
         ("head_appearance_rate_pct", 100)]
     assert indicators.extract(sentence, 2024, report=False) == []
     assert indicators.extract("下一步，出庭应诉率继续保持100%。", 2024, report=True) == []
+    steady = "完善人民调解组织网络，矛盾纠纷调解成功率稳定在95%以上。"
+    assert indicators.extract(steady, 2024, report=False) == []  # a plan's target
+    assert [(i.name, i.value) for i in indicators.extract(steady, 2024, report=True)] == [
+        ("mediation_success_rate_pct", 95)]
 
 
 def test_a_year_still_ahead_sets_a_goal() -> None:

@@ -22,10 +22,10 @@ _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 # Written to start with one character class, which the regex engine scans for quickly.
 _COUNTED = re.compile(r"[\d一二三四五六七八九十百千万](?:[余多]?\s*[件%项起宗份部个]|(?<=百)分之)")
 _TARGET = re.compile(r"要求|确保|力争|目标|不低于")
-# 保持100% states a target in a plan, and what was kept up in a report about a past year,
-# unless the report says it will keep it (继续保持, 将保持).
-_KEEP = re.compile(r"保持")
-_WILL_KEEP = re.compile(r"(?:继续|将|要|进一步)保持")
+# 保持100% (稳定在95%以上) states a target in a plan, and what was kept up in a report about a
+# past year, unless the report says it will keep it (继续保持, 将保持).
+_KEEP = re.compile(r"保持|稳定在")
+_WILL_KEEP = re.compile(r"(?:继续|将|要|进一步)(?:保持|稳定在)")
 # 其中第四季度收到67件: a figure for part of the year is not the year's.
 _PART_OF_YEAR = re.compile(
     r"第[一二三四1-4]季度|[上下]半年|前三季度|一季度|\d{1,2}\s*[-—至~]\s*\d{1,2}\s*月|[一二三四五六七八九十]{1,3}月份"

@@ -235,6 +235,14 @@ def test_table_cells_on_lines_of_their_own_as_a_pdf_gives_them() -> None:
                      ("mediation_success", 6733)}  # 调解成功 takes its subject from the row above
 
 
+def test_the_disclosure_reports_table_gives_the_penalty_decisions() -> None:
+    # Every 政府信息公开工作年度报告 has this table; as prose or as rows, 行政许可 is not a penalty.
+    prose = "行政许可：本年处理决定数量320件；行政处罚：本年处理决定数量1.42万件。"
+    rows = "行政许可 本年处理决定数量 320\n行政处罚 本年处理决定数量 14200\n行政强制 本年处理决定数量 12\n"
+    for text in (prose, rows):
+        assert [(i.name, i.value) for i in indicators.extract(text)] == [("admin_penalty_cases", 14200)]
+
+
 def test_titles_in_ascii_angle_brackets_are_cited() -> None:
     text = "新修订的<中华人民共和国行政复议法>公布后，组织学习<b>重要</b>内容，落实《实施<行政处罚法>办法》。"
     assert citations.cited(citations.extract(text)) == ["中华人民共和国行政复议法", "实施〈行政处罚法〉办法"]

@@ -171,3 +171,19 @@ def test_title_blocks_set_on_several_lines() -> None:
     assert title.title({}, None, text) == "黔东南州法治政府建设实施方案（2021—2025年）"
     text = "丽江市法治政府建设督察组\n关于对玉龙纳西族自治县法治政府建设督察情况\n的反馈意见\n……"
     assert title.title({}, None, text) == "丽江市法治政府建设督察组关于对玉龙纳西族自治县法治政府建设督察情况的反馈意见"
+
+
+def test_a_title_broken_after_its_opening_is_joined() -> None:
+    text = "太仓市司法局关于2025年度\n法治政府建设工作情况的报告\n2025年，太仓市司法局在……"
+    assert title.title({}, None, text) == "太仓市司法局关于2025年度法治政府建设工作情况的报告"
+    text = "某县人民政府关于全县\n法治政府建设情况的报告\n2023年，……"
+    assert title.title({}, None, text) == "某县人民政府关于全县法治政府建设情况的报告"
+    text = "关于我们\n法治政府建设情况的报告\n2023年，……"  # a site's link, not a title's opening
+    assert title.title({}, None, text) == "法治政府建设情况的报告"
+
+
+def test_a_numbered_case_is_not_the_title_nor_is_the_offices_name() -> None:
+    text = ("2025年，全市共收到行政复议申请1486件。市司法局选取6件典型案例予以发布。\n"
+            "案例一：某商贸有限公司不服某县市场监督管理局行政处罚决定案\n【基本案情】……")
+    found = title.title({}, "曲靖市司法局--曲靖市2025年度行政复议典型案例", text)
+    assert found == "曲靖市2025年度行政复议典型案例"

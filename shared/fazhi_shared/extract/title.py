@@ -41,7 +41,9 @@ def _plausible(line: str, sites: set[str]) -> bool:
 
 def _heading_like(line: str) -> bool:
     """An outline heading (一、… （一）… 1.…) is not the title."""
-    return bool(re.match(r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])", line))
+    return bool(re.match(
+        r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]"
+        r"|(?:案例|专栏)[一二三四五六七八九十\d]+[：:、.．\s])", line))
 
 
 def _cut_short(meta: dict[str, str]) -> str | None:
@@ -93,6 +95,12 @@ _ISSUER_LINE = re.compile(
 )
 
 
+_OPENING_LINE = re.compile(
+    r"[\u4e00-\u9fff（）()]{0,30}关于(?:19|20)\d\d\s*年度?"
+    r"|[\u4e00-\u9fff（）()]{2,30}(?:政府|厅|局|委员会|委|办公室|管委会|公署)关于[\u4e00-\u9fff]{0,12}"
+)
+
+
 # ——2024年1月18日在某市第十八届人民代表大会第四次会议上: when and where it was delivered.
 _DELIVERED = re.compile(r"\s*[—－\-─]{2,}\s*(?:(?:19|20)\d\d\s*年[^在]{0,8}日\s*)?在.{2,60}?(?:会议|大会|会)上.{0,6}$")
 
@@ -123,6 +131,9 @@ def _finish(
         # A title block set on several lines: …工作情况 / 的报告, …实施方案 / （2021—2025年）.
         if i + 1 < len(lines) and _CONTINUATION.fullmatch(lines[i + 1]):
             found += lines[i + 1]
+        # …or broken after its opening: 太仓市司法局关于2025年度 / 法治政府建设工作情况的报告.
+        if found == line and i > 0 and _OPENING_LINE.fullmatch(lines[i - 1]):
+            found = lines[i - 1] + found
         if found.startswith("关于") and i > 0 and _ISSUER_LINE.match(lines[i - 1]):
             found = lines[i - 1] + found
         break
@@ -149,6 +160,8 @@ def _title(
     if html_title:
         parts = [p for p in _SPLIT.split(html_title) if _plausible(_clean(p), sites)]
         parts = [p for p in parts if not re.search(r"(?:政府|网|门户|网站)$", p) or _TITLE_WORDS.search(p)]
+        # A part that only names an office is the site (曲靖市司法局--曲靖市2025年度…典型案例).
+        parts.sort(key=lambda p: bool(_ISSUER_LINE.match(_clean(p))) and not _TITLE_WORDS.search(p))
         if parts:
             return _clean(parts[0])
     if candidates:

@@ -139,12 +139,14 @@ class Fetcher:
         return result
 
     def allowed(self, url: str) -> bool:
+        return bool(self.robots.parser(self._robots_of(url)).can_fetch(
+            url, self.settings.crawl_user_agent))
+
+    def _robots_of(self, url: str) -> str:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         text = self.robots.cached(origin)
-        if text is None:
-            text = self._load_robots(origin)
-        return bool(self.robots.parser(text).can_fetch(url, self.settings.crawl_user_agent))
+        return text if text is not None else self._load_robots(origin)
 
     def interval_for(self, url: str) -> float:
         rate = (self.source.rate_per_host if self.source and self.source.rate_per_host
@@ -173,6 +175,9 @@ class Fetcher:
         for _hop in range(self.settings.crawl_max_redirects + 1):
             _check_url(url, current)
             if not self.allowed(current):
+                if self._robots_of(current) == DISALLOW_ALL:
+                    raise FetchError(current, "robots.txt unreachable: not crawled for now",
+                                     transient=True)
                 raise Forbidden(current, "disallowed by robots.txt")
             seen.add(current)
             response = self._request(current, headers)

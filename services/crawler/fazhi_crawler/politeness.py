@@ -188,5 +188,6 @@ class RobotsCache:
 
 
 # RFC 9309: an unreachable robots.txt (5xx, network error) means "disallow everything" for now.
-DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
+# The comment tells it from a site's own disallow-all file: what it blocks is retried later.
+DISALLOW_ALL = "# robots.txt unreachable\nUser-agent: *\nDisallow: /\n"
 ALLOW_ALL = ""

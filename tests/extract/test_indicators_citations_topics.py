@@ -243,6 +243,23 @@ def test_the_disclosure_reports_table_gives_the_penalty_decisions() -> None:
         assert [(i.name, i.value) for i in indicators.extract(text)] == [("admin_penalty_cases", 14200)]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("行政复议工作平稳。对违法或者不当的行政行为坚决纠正，直接纠错率为11.3%，综合纠错率达到21.6%。",
+      [("admin_reconsideration_correction_rate_pct", 21.6)]),  # the 综合 rate, when both are given
+     ("行政复议综合纠错率19.3%，其中直接纠错率8.2%。", [("admin_reconsideration_correction_rate_pct", 19.3)]),
+     ("全盟新收行政复议案件96件，直接纠错率8.8%。",
+      [("admin_reconsideration_received", 96), ("admin_reconsideration_correction_rate_pct", 8.8)]),
+     ("行政复议案件结果维持4件、纠正1件、尚未审结1件。", []),
+     ("为发挥行政复议典型案例作用，从全市办结的案件中选取6件典型案例予以发布。", []),
+     ("全年制定规范性文件1件，按规定报区政府备案。", [("normative_docs_filed", 1)]),
+     ("市局作为行政复议机关受理税务行政复议案件9件，审结9件。",
+      [("admin_reconsideration_accepted", 9), ("admin_reconsideration_concluded", 9)])],
+)
+def test_rates_and_counts_after_the_revised_reconsideration_law(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(i.name, i.value) for i in indicators.extract(text, 2026, report=True)] == expected
+
+
 def test_titles_in_ascii_angle_brackets_are_cited() -> None:
     text = "新修订的<中华人民共和国行政复议法>公布后，组织学习<b>重要</b>内容，落实《实施<行政处罚法>办法》。"
     assert citations.cited(citations.extract(text)) == ["中华人民共和国行政复议法", "实施〈行政处罚法〉办法"]

@@ -295,7 +295,15 @@ def extract(text: str, written: int | None = None, report: bool = False) -> list
     found = _extract(text, written, report)
     if "\n" in text and _TABLE_ROW.search(text):
         found = _unique(sorted([*found, *_table_values(text, written, report)], key=lambda i: i.start))
+    if "直接纠错率" in text and "综合纠错率" in text:
+        found = [i for i in found if not _direct_rate(text, i)]
     return found
+
+
+def _direct_rate(text: str, ind: Indicator) -> bool:
+    """The 直接纠错率 of a report that also gives its 综合纠错率, the rate the catalog means
+    (直接纠错率 alone is the only rate given, and kept)."""
+    return ind.name == "admin_reconsideration_correction_rate_pct" and text.startswith("直接", ind.start - 2)
 
 
 # A table row as the text stage renders it: label cells, then the year's figure (further

@@ -49,7 +49,7 @@ def test_documents_serialize_with_every_field(seed_docs: list) -> None:
         assert name in data
 
 
-@pytest.mark.parametrize("folder", ["seeds", "docs", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14"])
+@pytest.mark.parametrize("folder", ["seeds", "docs", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15"])
 def test_labelled_scores_meet_targets(folder: str) -> None:
     out = io.StringIO()
     result = score([LABELLED / folder], verbose=True, out=out)

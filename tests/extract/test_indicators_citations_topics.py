@@ -251,6 +251,7 @@ def test_the_disclosure_reports_table_gives_the_penalty_decisions() -> None:
      ("全盟新收行政复议案件96件，直接纠错率8.8%。",
       [("admin_reconsideration_received", 96), ("admin_reconsideration_correction_rate_pct", 8.8)]),
      ("行政复议案件结果维持4件、纠正1件、尚未审结1件。", []),
+     ("因政府信息公开被申请行政复议的纠错率为3.6%。", []),  # the body as respondent, not the organ
      ("为发挥行政复议典型案例作用，从全市办结的案件中选取6件典型案例予以发布。", []),
      ("全年制定规范性文件1件，按规定报区政府备案。", [("normative_docs_filed", 1)]),
      ("市局作为行政复议机关受理税务行政复议案件9件，审结9件。",

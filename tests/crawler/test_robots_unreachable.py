@@ -4,6 +4,8 @@ one that robots.txt forbids."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from fazhi_crawler.fetcher import Fetcher, FetchError, Forbidden
@@ -28,10 +30,14 @@ class RobotsSite(Site):
 
 
 def test_an_unreachable_robots_txt_is_a_transient_failure(crawl_settings: Settings) -> None:
+    # Retries inside the request would wait 2 + 4 + 8 s for a verdict cached for a minute.
+    slow_retries = crawl_settings.model_copy(update={"crawl_retry_backoff": 2.0, "crawl_retries": 3})
     site = RobotsSite("down", None)
-    with LocalWeb([site]) as web, Fetcher(crawl_settings, redis_client(crawl_settings)) as fetcher:
+    with LocalWeb([site]) as web, Fetcher(slow_retries, redis_client(slow_retries)) as fetcher:
+        started = time.monotonic()
         with pytest.raises(FetchError) as failed:
             fetcher.get(site.url("/report.html"), role="report")
+        assert time.monotonic() - started < 5
     assert not isinstance(failed.value, Forbidden)
     assert failed.value.transient
     assert "robots.txt unreachable" in str(failed.value)

@@ -42,6 +42,13 @@ class Forbidden(FetchError):
     """robots.txt disallows the URL: never fetched."""
 
 
+class RobotsUnreachable(FetchError):
+    """The site's robots.txt could not be read: nothing is fetched there for a while."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url, "robots.txt unreachable: not crawled for now", transient=True)
+
+
 @dataclass
 class Fetched:
     url: str
@@ -119,7 +126,9 @@ class Fetcher:
                 result = self._follow(url, headers)
                 break
             except FetchError as exc:
-                if not exc.transient or attempt >= self.settings.crawl_retries:
+                # The unreachable robots.txt stays cached for a minute: retrying sooner only waits.
+                if not exc.transient or isinstance(exc, RobotsUnreachable) or (
+                        attempt >= self.settings.crawl_retries):
                     raise
                 wait = getattr(exc, "retry_after", None)
                 if wait is None:
@@ -176,8 +185,7 @@ class Fetcher:
             _check_url(url, current)
             if not self.allowed(current):
                 if self._robots_of(current) == DISALLOW_ALL:
-                    raise FetchError(current, "robots.txt unreachable: not crawled for now",
-                                     transient=True)
+                    raise RobotsUnreachable(current)
                 raise Forbidden(current, "disallowed by robots.txt")
             seen.add(current)
             response = self._request(current, headers)

@@ -4,13 +4,20 @@ one that robots.txt forbids."""
 
 from __future__ import annotations
 
+import re
 import time
+from pathlib import Path
 
 import pytest
 
 from fazhi_crawler.fetcher import Fetcher, FetchError, Forbidden
+from fazhi_shared.celery_base import make_celery
+from fazhi_shared.producer import send
 from fazhi_shared.settings import Settings
+from fazhi_shared.stores.deadletters import DeadLetters
 from fazhi_shared.stores.redis import redis_client
+from fazhi_shared.tasks import FetchPayload, TaskName
+from tests.crawler.test_workers import Processes
 from tests.web.server import Answer, LocalWeb, Site
 
 
@@ -51,3 +58,33 @@ def test_a_robots_txt_that_disallows_everything_still_forbids(crawl_settings: Se
             fetcher.get(site.url("/report.html"), role="report")
     assert not refused.value.transient
     assert [h.path for h in web.hits_of("closed")] == ["/robots.txt"]
+
+
+@pytest.mark.slow
+def test_crawl_fetch_tries_again_after_the_robots_verdict_expires(crawl_settings: Settings,
+                                                                  tmp_path: Path) -> None:
+    """The task's own backoff (2, 4, 8… s with jitter) would spend every retry inside the
+    minute the unreachable robots.txt is cached, and end in a dead letter without asking
+    the site again."""
+    site = RobotsSite("down", None)
+    registry = tmp_path / "sources.yaml"
+    registry.write_text("sources: []\n")
+    (tmp_path / "logs").mkdir()
+    procs = Processes(crawl_settings, registry, tmp_path / "logs")
+    app = make_celery("test-producer", crawl_settings)
+    with LocalWeb([site]) as web:
+        try:
+            procs.start("crawler-1")
+            send(app, TaskName.CRAWL_FETCH, FetchPayload(url=site.url("/report.html")))
+            deadline = time.monotonic() + 60
+            while "retry: Retry in" not in procs.tail() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            tail = procs.tail()
+        finally:
+            procs.stop_all()
+            app.close()
+    delays = [int(d) for d in re.findall(r"retry: Retry in (\d+)s", tail)]
+    assert delays and all(d > 60 for d in delays), tail
+    assert "robots.txt unreachable" in tail
+    assert DeadLetters(redis_client(crawl_settings)).list() == []
+    assert [h.path for h in web.hits_of("down")] == ["/robots.txt"]

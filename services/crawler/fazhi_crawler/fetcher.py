@@ -19,7 +19,13 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import redis
 
-from fazhi_crawler.politeness import ALLOW_ALL, DISALLOW_ALL, HostLimiter, RobotsCache
+from fazhi_crawler.politeness import (
+    ALLOW_ALL,
+    DISALLOW_ALL,
+    UNREACHABLE_TTL,
+    HostLimiter,
+    RobotsCache,
+)
 from fazhi_shared.archive import RawArchive
 from fazhi_shared.settings import Settings
 from fazhi_shared.stores.sources import Source
@@ -268,7 +274,7 @@ class Fetcher:
         except FetchError as exc:
             # RFC 9309: unreachable robots.txt means everything is disallowed, for a short while.
             log.warning("robots.txt of %s unreachable (%s): not crawling it for now", origin, exc)
-            self.robots.store(origin, DISALLOW_ALL, ttl_s=60)
+            self.robots.store(origin, DISALLOW_ALL, ttl_s=UNREACHABLE_TTL)
             return DISALLOW_ALL
         if result is None:
             text = ALLOW_ALL

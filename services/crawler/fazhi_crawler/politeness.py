@@ -190,4 +190,5 @@ class RobotsCache:
 # RFC 9309: an unreachable robots.txt (5xx, network error) means "disallow everything" for now.
 # The comment tells it from a site's own disallow-all file: what it blocks is retried later.
 DISALLOW_ALL = "# robots.txt unreachable\nUser-agent: *\nDisallow: /\n"
+UNREACHABLE_TTL = 60  # seconds
 ALLOW_ALL = ""

@@ -7,7 +7,8 @@ import time
 from typing import Any
 
 from fazhi_crawler.celery_app import app
-from fazhi_crawler.fetcher import Fetcher, FetchError
+from fazhi_crawler.fetcher import Fetcher, FetchError, RobotsUnreachable
+from fazhi_crawler.politeness import UNREACHABLE_TTL
 from fazhi_crawler.poll import LeaseLost, fetch_report, interval_of, run_poll
 from fazhi_shared.celery_base import PipelineTask, TransientError
 from fazhi_shared.producer import send
@@ -89,6 +90,9 @@ def fetch(self: PipelineTask, payload: dict[str, Any]) -> str | None:
         with Fetcher(settings, client, source=source) as fetcher:
             fetch_report(fetcher, self.app, job.url, job.source_id, referer=job.referer,
                          attachments=source.attachments if source else True)
+    except RobotsUnreachable as exc:
+        # The backoff's first retries would all fall within the minute that verdict is cached.
+        raise self.retry(exc=TransientError(str(exc)), countdown=UNREACHABLE_TTL + 5) from exc
     except FetchError as exc:
         if exc.transient:
             raise TransientError(str(exc)) from exc

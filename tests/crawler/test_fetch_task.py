@@ -44,5 +44,6 @@ def test_an_ingested_url_that_is_gone_ends_in_a_dead_letter(crawl_settings: Sett
         (letter,) = letters.list()
         assert letter["task"] == "crawl.fetch", tail
         assert letter["kwargs"]["payload"]["url"] == gone
-        assert "HTTP 404" in letter["error"]
+        # The failure itself, as the dead letter list shows it to whoever replays it.
+        assert letter["error"] == f"FetchError('{gone}: HTTP 404')"
         assert [h.status for h in web.hits_of(site.name) if h.path != "/robots.txt"] == [404]

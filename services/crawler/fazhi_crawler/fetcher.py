@@ -38,10 +38,20 @@ ROBOTS_MAX_BYTES = 500 * 1024
 
 
 class FetchError(Exception):
+    # The arguments are kept as given so that the exception survives a pickle round trip:
+    # Celery checks that before storing a failure, and otherwise wraps it in an
+    # UnpickleableExceptionWrapper, which is what a dead letter would then show.
     def __init__(self, url: str, message: str, *, transient: bool = False) -> None:
-        super().__init__(f"{url}: {message}")
+        super().__init__(url, message)
         self.url = url
+        self.message = message
         self.transient = transient
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
 
 
 class Forbidden(FetchError):
@@ -51,8 +61,8 @@ class Forbidden(FetchError):
 class RobotsUnreachable(FetchError):
     """The site's robots.txt could not be read: nothing is fetched there for a while."""
 
-    def __init__(self, url: str) -> None:
-        super().__init__(url, "robots.txt unreachable: not crawled for now", transient=True)
+    def __init__(self, url: str, message: str = "robots.txt unreachable: not crawled for now") -> None:
+        super().__init__(url, message, transient=True)
 
 
 @dataclass

@@ -149,7 +149,9 @@ def search(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     facets: Annotated[list[str], Query(description=f"Facets to count (default all): {', '.join(FACETS)}; "
                                        "`none` for none")] = [],  # noqa: B006
-    facet_size: Annotated[int, Query(ge=1, le=500, description="Values per facet (top N)")] = 20,
+    facet_size: Annotated[int, Query(ge=1, le=500, description="Values per terms facet (top N): doc_type, "
+                                             "issuer_kind, topics, cited, source; region, report_year, "
+                                             "on_time and publish_month list every value")] = 20,
     stats: Annotated[list[str], Query(description="Indicator names: min/avg/max/sum over the "
                                       "matching documents")] = [],  # noqa: B006
     collapse: Collapse = True,

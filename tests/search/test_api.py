@@ -42,6 +42,9 @@ def test_malformed_query_is_a_400_problem_naming_the_position(api: httpx.Client,
 @pytest.mark.parametrize("params", [
     {"report_year": "20x1"}, {"publish_date_from": "2021/01/01"}, {"is_report": "maybe"},
     {"facets": "colour"}, {"stats": "Not An Indicator"}, {"cursor": "garbage"},
+    # Misspelt names would match nothing and pass for an answer.
+    {"stats": "admin_litigation_case"}, {"has_indicator": "mediation_dispute"},
+    {"level": "city"}, {"doc_type": "annual"}, {"issuer_kind": "gov"},
 ])
 def test_bad_parameters_are_400_problems(api: httpx.Client, params: dict[str, str]) -> None:
     answer = api.get("/v1/search", params=params)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from fazhi_api.deps import BackendDep
+from fazhi_shared.extract import indicators
+from fazhi_shared.models import DocType, Level
 from fazhi_shared.search.base import (
     BOOL_FILTERS,
     FACETS,
@@ -23,7 +26,16 @@ router = APIRouter(prefix="/v1", tags=["search"])
 _YEAR = re.compile(r"^\s*([0-9]{4})\s*$")
 _YEAR_RANGE = re.compile(r"^\s*([0-9]{4})?\s*(?:\.\.|~)\s*([0-9]{4})?\s*$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_INDICATOR = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_CHOICES: dict[str, frozenset[str]] = {
+    "level": frozenset(get_args(Level)),
+    "doc_type": frozenset(get_args(DocType)),
+    "issuer_kind": frozenset({"government", "department"}),
+}
+
+
+@functools.cache
+def _indicator_names() -> frozenset[str]:
+    return frozenset(d.name for d in indicators.definitions())
 
 
 def parse_year(value: str | None) -> tuple[int | None, int | None] | None:
@@ -71,10 +83,16 @@ def build_request(
         for value in filters.get(name, []):
             if value not in ("true", "false", "any"):
                 raise HTTPException(400, f"{name} must be true, false or any, not {value!r}")
-    for name in stats:
-        if not _INDICATOR.match(name):
-            raise HTTPException(400, f"stats takes indicator names such as "
-                                     f"admin_litigation_cases, not {name!r}")
+    # A misspelt value would match nothing and look like an answer: name what is accepted.
+    for name, allowed in _CHOICES.items():
+        wrong = [v for v in filters.get(name, []) if v not in allowed]
+        if wrong:
+            raise HTTPException(400, f"unknown {name} {wrong}; {name} is one of {sorted(allowed)}")
+    known = _indicator_names()
+    for param, names in (("stats", stats), ("has_indicator", filters.get("has_indicator", []))):
+        wrong = [n for n in names if n not in known]
+        if wrong:
+            raise HTTPException(400, f"unknown indicators in {param}: {wrong}; indicators: {sorted(known)}")
     dates = (_date(date_from, "publish_date_from"), _date(date_to, "publish_date_to"))
     return SearchRequest(
         q=q, filters={k: v for k, v in filters.items() if v}, report_year=parse_year(report_year),

@@ -5,15 +5,14 @@ still fail at once. Against a local server answering as a cluster does."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from fazhi_shared.celery_base import PipelineTask
 from fazhi_shared.models import Document
 from fazhi_shared.search.es_backend import ElasticsearchBackend
+from tests.es_answers import Answer, answering_cluster
 
 ERRORS = {503: "unavailable_shards_exception", 429: "es_rejected_execution_exception",
           400: "document_parsing_exception"}
@@ -31,43 +30,23 @@ def _items(body: bytes, status: int) -> list[dict]:
     return items
 
 
-def _cluster(request_status: int, item_status: int) -> HTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            code, out = 200, {}
-            if self.path.split("?")[0].endswith("/_bulk"):
-                code = request_status
-                out = ({"errors": True, "took": 1, "items": _items(body, item_status)}
-                       if code == 200 else
-                       {"error": {"type": ERRORS[code], "reason": "refused"}, "status": code})
-            data = json.dumps(out).encode()
-            self.send_response(code)
-            self.send_header("X-Elastic-Product", "Elasticsearch")
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
-
-        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _answer
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    cluster = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=cluster.serve_forever, daemon=True).start()
-    return cluster
+def _bulk_answer(request_status: int, item_status: int) -> Answer:
+    def answer(path: str, body: bytes) -> tuple[int, dict] | None:
+        if not path.endswith("/_bulk"):
+            return None
+        if request_status != 200:
+            return request_status, {"error": {"type": ERRORS[request_status], "reason": "refused"},
+                                    "status": request_status}
+        return 200, {"errors": True, "took": 1, "items": _items(body, item_status)}
+    return answer
 
 
 @pytest.fixture
 def cluster(request: pytest.FixtureRequest) -> Iterator[ElasticsearchBackend]:
-    server = _cluster(*request.param)
-    backend = ElasticsearchBackend(f"http://127.0.0.1:{server.server_address[1]}")
-    yield backend
-    backend.close()
-    server.shutdown()
-    server.server_close()
+    with answering_cluster(_bulk_answer(*request.param)) as url:
+        backend = ElasticsearchBackend(url)
+        yield backend
+        backend.close()
 
 
 def _retried(exc: BaseException) -> bool:

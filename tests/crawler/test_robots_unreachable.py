@@ -11,13 +11,10 @@ from pathlib import Path
 import pytest
 
 from fazhi_crawler.fetcher import Fetcher, FetchError, Forbidden
-from fazhi_shared.celery_base import make_celery
-from fazhi_shared.producer import send
 from fazhi_shared.settings import Settings
 from fazhi_shared.stores.deadletters import DeadLetters
 from fazhi_shared.stores.redis import redis_client
-from fazhi_shared.tasks import FetchPayload, TaskName
-from tests.crawler.test_workers import Processes
+from tests.crawler.test_workers import crawler_sending_fetch
 from tests.web.server import Answer, LocalWeb, Site
 
 
@@ -67,22 +64,12 @@ def test_crawl_fetch_tries_again_after_the_robots_verdict_expires(crawl_settings
     minute the unreachable robots.txt is cached, and end in a dead letter without asking
     the site again."""
     site = RobotsSite("down", None)
-    registry = tmp_path / "sources.yaml"
-    registry.write_text("sources: []\n")
-    (tmp_path / "logs").mkdir()
-    procs = Processes(crawl_settings, registry, tmp_path / "logs")
-    app = make_celery("test-producer", crawl_settings)
     with LocalWeb([site]) as web:
-        try:
-            procs.start("crawler-1")
-            send(app, TaskName.CRAWL_FETCH, FetchPayload(url=site.url("/report.html")))
+        with crawler_sending_fetch(crawl_settings, tmp_path, site.url("/report.html")) as procs:
             deadline = time.monotonic() + 60
             while "retry: Retry in" not in procs.tail() and time.monotonic() < deadline:
                 time.sleep(0.2)
             tail = procs.tail()
-        finally:
-            procs.stop_all()
-            app.close()
     delays = [int(d) for d in re.findall(r"retry: Retry in (\d+)s", tail)]
     assert delays and all(d > 60 for d in delays), tail
     assert "robots.txt unreachable" in tail

@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,24 @@ class Processes:
     def tail(self) -> str:
         return "\n".join(f"--- {p.name}\n" + "\n".join(p.read_text(errors="replace").splitlines()[-25:])
                          for p in sorted(self.logs.glob("*.log")))
+
+
+
+@contextmanager
+def crawler_sending_fetch(settings: Settings, tmp_path: Path, url: str) -> Iterator[Processes]:
+    """One crawler worker with no sources, sent crawl.fetch for `url`; stopped on leaving."""
+    registry = tmp_path / "sources.yaml"
+    registry.write_text("sources: []\n")
+    (tmp_path / "logs").mkdir()
+    procs = Processes(settings, registry, tmp_path / "logs")
+    app = make_celery("test-producer", settings)
+    try:
+        procs.start("crawler-1")
+        send(app, TaskName.CRAWL_FETCH, FetchPayload(url=url))
+        yield procs
+    finally:
+        procs.stop_all()
+        app.close()
 
 
 @pytest.fixture

@@ -186,3 +186,8 @@ def test_places_with_guan_or_yu_in_their_name_head_the_title(heading: str, issue
     found = region.resolve(heading, {}, "2024年，……\n拉萨市城关区人民政府\n2025年3月27日" if "城关" in heading else "……")
     assert (found.issuer, found.kind) == (issuer, "government")
     assert found.region is not None and found.region.adcode == code
+
+
+def test_a_closing_line_about_the_corps_does_not_sign_the_page() -> None:
+    found = region.resolve("法治宣传进万家活动综述", {}, "……\n兵团法治宣传教育活动持续开展。")
+    assert found.issuer is None

@@ -272,11 +272,12 @@ def _corps_divisions() -> dict[str, str]:
 
 def _corps(title: str | None, text: str) -> IssuerResult | None:
     """The corps or one of its divisions, named by the title or signing the report."""
-    lines = [re.sub(r"\s+", "", title or "")]
-    lines += [line.strip() for line in reversed(text.rsplit("\n", 10)[-10:])]
-    for line in lines:
+    heading = re.sub(r"\s+", "", title or "")
+    signatures = [line.strip() for line in reversed(text.rsplit("\n", 10)[-10:])]
+    for line in [heading, *signatures]:
         m = _CORPS.match(line)
-        if m is None:
+        # Below the body only a whole line signs (兵团法治宣传… in a closing line does not).
+        if m is None or (line is not heading and m.end() != len(line)):
             continue
         corps, office = m.groups()
         division = re.search(r"第[一二三四五六七八九十]{1,3}师$", corps)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, get_args
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from fazhi_api.deps import BackendDep
-from fazhi_shared.extract import indicators
+from fazhi_shared.extract.indicators import definitions as indicator_definitions
 from fazhi_shared.models import DocType, Level
 from fazhi_shared.search.base import (
     BOOL_FILTERS,
@@ -35,7 +35,7 @@ _CHOICES: dict[str, frozenset[str]] = {
 
 @functools.cache
 def _indicator_names() -> frozenset[str]:
-    return frozenset(d.name for d in indicators.definitions())
+    return frozenset(d.name for d in indicator_definitions())
 
 
 def parse_year(value: str | None) -> tuple[int | None, int | None] | None:
